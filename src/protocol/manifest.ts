@@ -1,0 +1,210 @@
+/**
+ * The run manifest (`modeldebug.json`): one small file that ties a training run
+ * together. The README documents the schema; `parseManifest` is its only reader,
+ * so every consumer sees the same validation and the same error messages.
+ * Paths inside the manifest are relative to the manifest's folder.
+ */
+
+export const MANIFEST_FILE_NAME = 'modeldebug.json';
+export const MANIFEST_MAX_BYTES = 1 << 20;
+
+export type DatasetFormat = 'idx' | 'npy' | 'npz' | 'csv' | 'jsonl' | 'png-folder';
+export const DATASET_FORMATS: readonly DatasetFormat[] = ['idx', 'npy', 'npz', 'csv', 'jsonl', 'png-folder'];
+
+export interface LabelSpec {
+  /** A file holding one label per example: IDX, .npy, or CSV/JSONL (then `column` names the field). */
+  path: string;
+  format?: DatasetFormat;
+  column?: string;
+}
+
+export interface DatasetSpec {
+  path: string;
+  /** Inferred from the file name when absent. */
+  format?: DatasetFormat;
+  /** Array name inside an .npz file. */
+  key?: string;
+  /** For CSV/JSONL: the label column inside the same file. */
+  labelColumn?: string;
+  /** For CSV/JSONL: the feature columns; all numeric columns but the label when absent. */
+  featureColumns?: string[];
+  /** Labels kept in a separate file. */
+  labels?: LabelSpec;
+  /** Multiplies raw values, e.g. 1/255 for 8-bit images. */
+  scale?: number;
+}
+
+export type LossSpec =
+  | { kind: 'reconstruction' }
+  | { kind: 'denoising'; noiseStd: number; seed?: number }
+  | { kind: 'inpainting'; maskFraction: number; seed?: number }
+  | { kind: 'crossEntropy' }
+  | { kind: 'vae'; beta?: number };
+
+export const LOSS_KINDS: readonly LossSpec['kind'][] = ['reconstruction', 'denoising', 'inpainting', 'crossEntropy', 'vae'];
+
+export interface CheckpointSpec {
+  /** A `model.json`, or the folder holding it. */
+  path: string;
+  epoch: number;
+  learningRate: number;
+}
+
+export interface RunManifest {
+  version: 1;
+  name?: string;
+  /** The training script, opened beside the panel. */
+  script?: string;
+  checkpoints: CheckpointSpec[];
+  train: DatasetSpec;
+  test: DatasetSpec;
+  classNames?: string[];
+  loss: LossSpec;
+  /** Name of the layer whose output is the representation f(x) explained label-free. */
+  representationLayer: string;
+  /** Names of the layers whose weights count for example importance; all trainable layers when absent. */
+  relevantParameters?: string[];
+}
+
+export class ManifestError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(`${file}: ${message}`);
+    this.name = 'ManifestError';
+  }
+}
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+class Reader {
+  constructor(private readonly file: string) {}
+
+  fail(field: string, problem: string): never {
+    throw new ManifestError(this.file, `"${field}" ${problem}`);
+  }
+
+  object(value: unknown, field: string): Json {
+    if (!isObject(value)) this.fail(field, 'must be an object');
+    return value;
+  }
+
+  string(value: unknown, field: string): string {
+    if (typeof value !== 'string' || value.length === 0) this.fail(field, 'must be a non-empty string');
+    if (value.includes('\0')) this.fail(field, 'must not contain NUL characters');
+    return value;
+  }
+
+  optionalString(value: unknown, field: string): string | undefined {
+    return value === undefined ? undefined : this.string(value, field);
+  }
+
+  number(value: unknown, field: string, min = -Infinity): number {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) this.fail(field, `must be a finite number${min > -Infinity ? ` >= ${min}` : ''}`);
+    return value;
+  }
+
+  stringList(value: unknown, field: string): string[] {
+    if (!Array.isArray(value)) this.fail(field, 'must be a list of strings');
+    return value.map((item, i) => this.string(item, `${field}[${i}]`));
+  }
+
+  format(value: unknown, field: string): DatasetFormat | undefined {
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !(DATASET_FORMATS as readonly string[]).includes(value)) {
+      this.fail(field, `must be one of ${DATASET_FORMATS.join(', ')}`);
+    }
+    return value as DatasetFormat;
+  }
+}
+
+function readDataset(r: Reader, value: unknown, field: string): DatasetSpec {
+  const o = r.object(value, field);
+  const spec: DatasetSpec = { path: r.string(o.path, `${field}.path`) };
+  const format = r.format(o.format, `${field}.format`);
+  if (format) spec.format = format;
+  if (o.key !== undefined) spec.key = r.string(o.key, `${field}.key`);
+  if (o.labelColumn !== undefined) spec.labelColumn = r.string(o.labelColumn, `${field}.labelColumn`);
+  if (o.featureColumns !== undefined) spec.featureColumns = r.stringList(o.featureColumns, `${field}.featureColumns`);
+  if (o.scale !== undefined) spec.scale = r.number(o.scale, `${field}.scale`);
+  if (o.labels !== undefined) {
+    const l = r.object(o.labels, `${field}.labels`);
+    const labels: LabelSpec = { path: r.string(l.path, `${field}.labels.path`) };
+    const labelFormat = r.format(l.format, `${field}.labels.format`);
+    if (labelFormat) labels.format = labelFormat;
+    if (l.column !== undefined) labels.column = r.string(l.column, `${field}.labels.column`);
+    spec.labels = labels;
+  }
+  return spec;
+}
+
+function readLoss(r: Reader, value: unknown): LossSpec {
+  const o = r.object(value, 'loss');
+  switch (o.kind) {
+    case 'reconstruction':
+    case 'crossEntropy':
+      return { kind: o.kind };
+    case 'denoising': {
+      const loss: LossSpec = { kind: 'denoising', noiseStd: r.number(o.noiseStd, 'loss.noiseStd', 0) };
+      if (o.seed !== undefined) loss.seed = r.number(o.seed, 'loss.seed');
+      return loss;
+    }
+    case 'inpainting': {
+      const fraction = r.number(o.maskFraction, 'loss.maskFraction', 0);
+      if (fraction > 1) r.fail('loss.maskFraction', 'must be at most 1');
+      const loss: LossSpec = { kind: 'inpainting', maskFraction: fraction };
+      if (o.seed !== undefined) loss.seed = r.number(o.seed, 'loss.seed');
+      return loss;
+    }
+    case 'vae': {
+      const loss: LossSpec = { kind: 'vae' };
+      if (o.beta !== undefined) loss.beta = r.number(o.beta, 'loss.beta', 0);
+      return loss;
+    }
+    default:
+      return r.fail('loss.kind', `must be one of ${LOSS_KINDS.join(', ')}`);
+  }
+}
+
+/** Validates untrusted manifest JSON text; every error names the file and the field. */
+export function parseManifest(text: string, file: string): RunManifest {
+  if (text.length > MANIFEST_MAX_BYTES) throw new ManifestError(file, `is larger than ${MANIFEST_MAX_BYTES} bytes`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ManifestError(file, `is not valid JSON (${(error as Error).message})`);
+  }
+  const r = new Reader(file);
+  const o = r.object(raw, '(top level)');
+  if (o.version !== 1) r.fail('version', 'must be 1');
+  if (!Array.isArray(o.checkpoints) || o.checkpoints.length === 0) r.fail('checkpoints', 'must be a non-empty list');
+  const checkpoints = o.checkpoints.map((c, i) => {
+    const co = r.object(c, `checkpoints[${i}]`);
+    return {
+      path: r.string(co.path, `checkpoints[${i}].path`),
+      epoch: r.number(co.epoch, `checkpoints[${i}].epoch`, 0),
+      learningRate: r.number(co.learningRate, `checkpoints[${i}].learningRate`, 0),
+    };
+  });
+  const manifest: RunManifest = {
+    version: 1,
+    checkpoints,
+    train: readDataset(r, o.train, 'train'),
+    test: readDataset(r, o.test, 'test'),
+    loss: readLoss(r, o.loss),
+    representationLayer: r.string(o.representationLayer, 'representationLayer'),
+  };
+  const name = r.optionalString(o.name, 'name');
+  if (name) manifest.name = name;
+  const script = r.optionalString(o.script, 'script');
+  if (script) manifest.script = script;
+  if (o.classNames !== undefined) manifest.classNames = r.stringList(o.classNames, 'classNames');
+  if (o.relevantParameters !== undefined) manifest.relevantParameters = r.stringList(o.relevantParameters, 'relevantParameters');
+  return manifest;
+}
