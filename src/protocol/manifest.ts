@@ -180,11 +180,12 @@ export function parseManifest(text: string, file: string): RunManifest {
   } catch (error) {
     throw new ManifestError(file, `is not valid JSON (${(error as Error).message})`);
   }
-  const r = new Reader(file);
+  const r: Reader = new Reader(file);
   const o = r.object(raw, '(top level)');
   if (o.version !== 1) r.fail('version', 'must be 1');
-  if (!Array.isArray(o.checkpoints) || o.checkpoints.length === 0) r.fail('checkpoints', 'must be a non-empty list');
-  const checkpoints = o.checkpoints.map((c, i) => {
+  const rawCheckpoints = o.checkpoints;
+  if (!Array.isArray(rawCheckpoints) || rawCheckpoints.length === 0) r.fail('checkpoints', 'must be a non-empty list');
+  const checkpoints = rawCheckpoints.map((c: unknown, i: number) => {
     const co = r.object(c, `checkpoints[${i}]`);
     return {
       path: r.string(co.path, `checkpoints[${i}].path`),

@@ -1,0 +1,83 @@
+/** Command-line parsing for `modeldebug`, kept pure so it can be tested. */
+import type { BackendName } from '../protocol/engineProtocol';
+
+export interface ExplainCommand {
+  command: 'explain';
+  manifest: string;
+  out?: string;
+  indices: number[];
+  steps?: number;
+  topK?: number;
+  backend?: BackendName;
+  checkpoint?: string;
+}
+
+export const USAGE = `usage: modeldebug explain <manifest> [options]
+
+Explains a training run described by a modeldebug.json manifest and writes
+report.json and report.html.
+
+options:
+  --out <dir>            where to write the report (default: the manifest's folder)
+  --examples <n>         explain test examples 0..n-1 (default 8)
+  --indices <i,j,...>    explain these test examples instead
+  --steps <n>            integrated-gradients steps (default 64)
+  --top-k <n>            proponents and opponents per example (default 5)
+  --checkpoint <path>    the checkpoint to explain, as written in the manifest (default: the last)
+  --backend <name>       force a TensorFlow.js backend: tensorflow, wasm or cpu`;
+
+export class UsageError extends Error {}
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer, got ${value ?? 'nothing'}`);
+  return n;
+}
+
+export function parseArgs(argv: string[]): ExplainCommand {
+  const [command, ...rest] = argv;
+  if (command !== 'explain') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
+  let manifest: string | undefined;
+  const parsed: Omit<ExplainCommand, 'manifest'> = { command: 'explain', indices: [0, 1, 2, 3, 4, 5, 6, 7] };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const value = (): string | undefined => rest[++i];
+    switch (arg) {
+      case '--out':
+        parsed.out = value();
+        if (!parsed.out) throw new UsageError('--out needs a folder');
+        break;
+      case '--examples': {
+        const n = positiveInt(arg, value());
+        if (n === 0) throw new UsageError('--examples must be at least 1');
+        parsed.indices = Array.from({ length: n }, (_, k) => k);
+        break;
+      }
+      case '--indices':
+        parsed.indices = (value() ?? '').split(',').map((s) => positiveInt(arg, s.trim()));
+        break;
+      case '--steps':
+        parsed.steps = positiveInt(arg, value());
+        break;
+      case '--top-k':
+        parsed.topK = positiveInt(arg, value());
+        break;
+      case '--checkpoint':
+        parsed.checkpoint = value();
+        if (!parsed.checkpoint) throw new UsageError('--checkpoint needs a path');
+        break;
+      case '--backend': {
+        const name = value();
+        if (name !== 'tensorflow' && name !== 'wasm' && name !== 'cpu') throw new UsageError('--backend must be tensorflow, wasm or cpu');
+        parsed.backend = name;
+        break;
+      }
+      default:
+        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
+        if (manifest) throw new UsageError(`unexpected argument ${arg}`);
+        manifest = arg;
+    }
+  }
+  if (!manifest) throw new UsageError('missing <manifest>');
+  return { ...parsed, manifest };
+}

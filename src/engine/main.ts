@@ -1,0 +1,93 @@
+/**
+ * The compute engine: a child process forked by the extension host or the
+ * CLI. All TensorFlow.js work happens here, never in the extension host, so a
+ * slow or crashing job cannot freeze or take down the editor.
+ */
+import {
+  ExplainRequest,
+  GetExamplesRequest,
+  InitializeRequest,
+  LogNotification,
+  OpenRunRequest,
+  ShutdownRequest,
+  type BackendInfo,
+  type RunSummary,
+} from '../protocol/engineProtocol';
+import { RpcEndpoint } from '../protocol/rpc';
+import { selectBackend } from './backend/selectBackend';
+import { parentTransport, watchParent } from './ipc';
+import { explainExamples } from './jobs/explainExamples';
+import { getExamples } from './jobs/getExamples';
+import { RunStore, type LoadedRun } from './run/runStore';
+
+const rpc = new RpcEndpoint(parentTransport());
+const store = new RunStore();
+let backend: Promise<BackendInfo> | undefined;
+
+function log(level: 'info' | 'warn' | 'error', message: string): void {
+  rpc.notify(LogNotification, { level, message });
+}
+
+function shutdown(code: number): never {
+  store.dispose();
+  rpc.close('The engine is shutting down.');
+  process.exit(code);
+}
+
+function ensureBackend(preferred?: BackendInfo['name']): Promise<BackendInfo> {
+  return (backend ??= selectBackend({ preferred, log: (line: string) => log('info', line) }).then((info: BackendInfo) => {
+    log('info', `TensorFlow.js ${info.tfjsVersion} on the ${info.name} backend${info.skipped.length ? ` (skipped: ${info.skipped.join('; ')})` : ''}`);
+    return info;
+  }));
+}
+
+function summarize(run: LoadedRun): RunSummary {
+  const m = run.manifest;
+  const summary: RunSummary = {
+    manifestPath: run.manifestPath,
+    name: m.name ?? run.manifestPath,
+    checkpoints: m.checkpoints.map((c) => ({ path: c.path, epoch: c.epoch, learningRate: c.learningRate })),
+    train: { file: run.train.file, count: run.train.count, exampleShape: run.train.exampleShape, hasLabels: !!run.train.labels },
+    test: { file: run.test.file, count: run.test.count, exampleShape: run.test.exampleShape, hasLabels: !!run.test.labels },
+    lossKind: m.loss.kind,
+    representationLayer: m.representationLayer,
+  };
+  if (m.script) summary.script = m.script;
+  if (m.classNames) summary.classNames = m.classNames;
+  return summary;
+}
+
+function requireString(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+  return value;
+}
+
+rpc.onRequest(InitializeRequest, (params) => ensureBackend(params?.preferredBackend));
+
+rpc.onRequest(OpenRunRequest, async (params, { signal }) => {
+  await ensureBackend();
+  return summarize(await store.open(requireString(params?.manifestPath, 'manifestPath'), undefined, signal));
+});
+
+rpc.onRequest(GetExamplesRequest, async (params, { signal }) => {
+  const run = await store.open(requireString(params?.manifestPath, 'manifestPath'), undefined, signal);
+  return getExamples(run, params.split, params.indices);
+});
+
+rpc.onRequest(ExplainRequest, async (params, { signal, progress }) => {
+  requireString(params?.manifestPath, 'manifestPath');
+  const info = await ensureBackend();
+  return explainExamples(params, { store, backend: info.name, signal, progress });
+});
+
+rpc.onRequest(ShutdownRequest, () => {
+  setImmediate(() => shutdown(0));
+});
+
+watchParent(() => shutdown(0));
+process.on('uncaughtException', (error) => {
+  log('error', `uncaught: ${error.stack ?? error.message}`);
+});
+process.on('unhandledRejection', (reason) => {
+  log('error', `unhandled rejection: ${String(reason)}`);
+});
