@@ -1,0 +1,27 @@
+/** The feature-attribution library: gradient and perturbation methods, their targets and baselines. */
+export type { Attribution, DisposableTarget, RunOptions, ScalarFunction } from './types';
+export { argmaxClass, classTarget, encoderFromModel, labelFreeTarget, latentUnitTarget, probabilityWeightedTarget } from './targets';
+export type { Encoder, VectorModel } from './targets';
+export { blurredBaseline, fileBaseline, meanBaseline, uniformNoiseBaseline, zerosBaseline } from './baselines';
+export { gradientTimesInput, gradientTimesInputMethod, saliency, saliencyMethod } from './saliency';
+export { integratedGradients } from './integratedGradients';
+export type { IntegratedGradientsOptions } from './integratedGradients';
+export { gaussLegendre, quadrature, QUADRATURE_RULES } from './quadrature';
+export type { QuadratureRule } from './quadrature';
+export { gradientShap } from './gradientShap';
+export { smoothGrad, SMOOTH_GRAD_MODES } from './smoothGrad';
+export type { SmoothGradMode } from './smoothGrad';
+export type { AttributionMethod, BatchedMethod } from './method';
+export { occlusion } from './occlusion';
+export { featureAblation } from './featureAblation';
+export { kernelShap } from './kernelShap';
+export { lime } from './lime';
+export type { LimeAttribution } from './lime';
+export { broadcastOverChannels, featureGroups, gridMask } from './featureMask';
+export type { GroupAttribution } from './featureMask';
+export { superpixels } from './superpixels';
+export { runAttribution } from './registry';
+export type { AttributionContext, AttributionResult } from './registry';
+export { ATTRIBUTION_METHODS, AttributionRequestError, parseAttributionRequest } from './requests';
+export type { AttributionRequest, BaselineSpec, FeatureSpec } from './requests';
+export { abortError } from './chunking';
