@@ -3,7 +3,6 @@
  * CLI. All TensorFlow.js work happens here, never in the extension host, so a
  * slow or crashing job cannot freeze or take down the editor.
  */
-import './registerChainedOps';
 import {
   ExplainRequest,
   GetExamplesRequest,

@@ -1,7 +1,9 @@
 /** Per-example input gradients of a ScalarFunction, and plain evaluation. */
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core registers its gradient functions only when this module is loaded (tfjs-layers loads it too).
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core's CommonJS build registers no gradient functions; tfjs-layers' build registers
+// them all. tfjs-core's own register_all_gradients is an ES module that plain node (the
+// bundled engine keeps @tensorflow/* external) cannot require, so load tfjs-layers instead.
+import '@tensorflow/tfjs-layers';
 import type { ScalarFunction } from './types';
 import { shapeText } from './validate';
 
