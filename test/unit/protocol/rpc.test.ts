@@ -13,7 +13,9 @@ function pair(): { a: RpcEndpoint; b: RpcEndpoint; sentByA: RpcMessage[] } {
     },
     listen: (listener) => {
       listeners[self] = listener;
-      return () => delete listeners[self];
+      return () => {
+        listeners[self] = undefined;
+      };
     },
   });
   return { a: new RpcEndpoint(transport('a', 'b')), b: new RpcEndpoint(transport('b', 'a')), sentByA };
