@@ -1,0 +1,54 @@
+/**
+ * A model as a plain list of layers applied one after the other, so the
+ * per-example gradient code can step through it and tap every layer.
+ * Sequential models (nested ones flattened) and functional models that are a
+ * single chain qualify; anything with branches does not.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+
+type Layer = tfl.layers.Layer;
+
+function isModel(layer: Layer): boolean {
+  return layer instanceof tfl.LayersModel;
+}
+
+function functionalChain(model: tfl.LayersModel): Layer[] {
+  const unsupported = (why: string): never => {
+    throw new Error(`model "${model.name}" is not a chain of layers (${why}); per-example gradients support Sequential models and single-path functional models`);
+  };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) unsupported(`${model.inputs.length} inputs and ${model.outputs.length} outputs`);
+  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  let previous: Layer | undefined = model.inputs[0]!.sourceLayer;
+  for (const layer of layers) {
+    if (layer.inboundNodes.length !== 1) unsupported(`layer "${layer.name}" is called ${layer.inboundNodes.length} times`);
+    const input = layer.input;
+    if (Array.isArray(input)) unsupported(`layer "${layer.name}" takes ${input.length} inputs`);
+    if ((input as tfl.SymbolicTensor).sourceLayer !== previous) unsupported(`layer "${layer.name}" does not take the previous layer's output`);
+    previous = layer;
+  }
+  if (model.outputs[0]!.sourceLayer !== previous) unsupported('the output is not the last layer');
+  return layers;
+}
+
+/** The model's layers in application order, nested models expanded; InputLayers dropped. */
+export function layerChain(model: tfl.LayersModel): Layer[] {
+  const top = model instanceof tfl.Sequential ? model.layers : functionalChain(model);
+  return top.flatMap((layer) => (isModel(layer) ? layerChain(layer as unknown as tfl.LayersModel) : [layer]));
+}
+
+/**
+ * The layers whose weights count, in chain order: the named ones, or every
+ * layer with trainable weights when no names are given. Unknown names throw,
+ * listing the names that exist.
+ */
+export function selectRelevantLayers(chain: readonly Layer[], names?: readonly string[]): Layer[] {
+  if (names === undefined) return chain.filter((layer) => layer.trainableWeights.length > 0);
+  if (!Array.isArray(names)) throw new Error('relevantLayers must be a list of layer names');
+  const known = new Set(chain.map((layer) => layer.name));
+  const missing = names.filter((name) => !known.has(name));
+  if (missing.length > 0) {
+    throw new Error(`relevant layer${missing.length > 1 ? 's' : ''} ${missing.map((n) => `"${n}"`).join(', ')} not found in the model; its layers are ${[...known].join(', ')}`);
+  }
+  const wanted = new Set(names);
+  return chain.filter((layer) => wanted.has(layer.name));
+}
