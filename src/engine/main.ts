@@ -4,7 +4,12 @@
  * slow or crashing job cannot freeze or take down the editor.
  */
 import {
+  AttributeRequest,
+  CompareRepresentationsRequest,
+  ConsistencyRequest,
   ExplainRequest,
+  LatentUnitsRequest,
+  SanityCheckRequest,
   GetExamplesRequest,
   InitializeRequest,
   LogNotification,
@@ -16,12 +21,20 @@ import {
 import { RpcEndpoint } from '../protocol/rpc';
 import { selectBackend } from './backend/selectBackend';
 import { parentTransport, watchParent } from './ipc';
+import { createAttributionCache } from './cache/attributionCache';
+import { attribute } from './jobs/attributeJob';
+import type { AttributionJobContext } from './jobs/attributionJobContext';
+import { compareRepresentations } from './jobs/compareRepresentationsJob';
+import { consistency } from './jobs/consistencyJob';
 import { explainExamples } from './jobs/explainExamples';
+import { latentUnits } from './jobs/latentUnitsJob';
+import { sanityCheck } from './jobs/sanityCheckJob';
 import { getExamples } from './jobs/getExamples';
 import { RunStore, type LoadedRun } from './run/runStore';
 
 const rpc = new RpcEndpoint(parentTransport());
 const store = new RunStore();
+const attributionCache = createAttributionCache();
 let backend: Promise<BackendInfo> | undefined;
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -79,6 +92,17 @@ rpc.onRequest(ExplainRequest, async (params, { signal, progress }) => {
   const info = await ensureBackend();
   return explainExamples(params, { store, backend: info.name, signal, progress });
 });
+
+async function attributionContext(context: Omit<AttributionJobContext, 'store' | 'cache'>): Promise<AttributionJobContext> {
+  await ensureBackend();
+  return { ...context, store, cache: attributionCache };
+}
+
+rpc.onRequest(AttributeRequest, async (params, context) => attribute(params, await attributionContext(context)));
+rpc.onRequest(LatentUnitsRequest, async (params, context) => latentUnits(params, await attributionContext(context)));
+rpc.onRequest(ConsistencyRequest, async (params, context) => consistency(params, await attributionContext(context)));
+rpc.onRequest(SanityCheckRequest, async (params, context) => sanityCheck(params, await attributionContext(context)));
+rpc.onRequest(CompareRepresentationsRequest, async (params, context) => compareRepresentations(params, await attributionContext(context)));
 
 rpc.onRequest(ShutdownRequest, () => {
   setImmediate(() => shutdown(0));

@@ -125,3 +125,265 @@ export interface LogParams {
 
 /** Sent by the engine: a line for the host's engine log. */
 export const LogNotification = defineNotification<LogParams>('engine/log');
+
+/*
+ * Feature attribution and its checks. The host (panel or CLI) sends every
+ * request below and the engine answers; long ones report progress and stop
+ * at the next batch boundary when cancelled. Params are validated by the
+ * engine, and a bad one is answered with an `invalidParams` error naming the field.
+ */
+
+export const ATTRIBUTE_METHOD_NAMES = [
+  'saliency',
+  'gradientXInput',
+  'integratedGradients',
+  'gradientShap',
+  'smoothGrad',
+  'occlusion',
+  'featureAblation',
+  'kernelShap',
+  'lime',
+  'deepLift',
+  'lrp',
+] as const;
+export type AttributeMethodName = (typeof ATTRIBUTE_METHOD_NAMES)[number];
+
+/**
+ * A method and its settings, as the engine's attribution request JSON, e.g.
+ * `{ method: 'integratedGradients', steps: 64, rule: 'gauss_legendre' }`,
+ * `{ method: 'smoothGrad', base: { method: 'saliency' }, samples: 50 }`,
+ * `{ method: 'deepLift' }` or `{ method: 'lrp', rule: 'epsilon', epsilon: 0.01 }`.
+ * Settings left out get defaults; the perturbation methods' feature groups and
+ * the occlusion window default from the example shape (superpixels for images,
+ * one group per column for tabular rows).
+ */
+export interface AttributeMethodSpec {
+  method: AttributeMethodName;
+  [setting: string]: unknown;
+}
+
+/** What is explained. Class targets need a model with a class output; the others use the manifest's representation layer (μ for a VAE). */
+export type AttributeTargetSpec =
+  /** One class score; the predicted class when classIndex is absent. */
+  | { kind: 'class'; classIndex?: number }
+  /** b_i = a_i(Σ_j p_j(x) p_j, x), the class probabilities at x held fixed. */
+  | { kind: 'probabilityWeighted' }
+  /** g_x(x~) = <f(x), f(x~)> on the representation layer. */
+  | { kind: 'labelFree' }
+  | { kind: 'latentUnit'; unit: number }
+  /** One map per unit of the representation layer. */
+  | { kind: 'allUnits' };
+
+/** The target as it was explained: class targets name the class the argmax picked. */
+export type ResolvedAttributeTarget =
+  | { kind: 'class'; classIndex: number; className?: string }
+  | { kind: 'probabilityWeighted' }
+  | { kind: 'labelFree' }
+  | { kind: 'latentUnit'; unit: number }
+  | { kind: 'allUnits'; units: number };
+
+/** Reference input for the methods that take one; ignored by the others. 'mean' is the training-set mean. */
+export type AttributeBaselineSpec =
+  | { kind: 'zeros' }
+  | { kind: 'constant'; value: number }
+  | { kind: 'mean' }
+  | { kind: 'blur'; sigma: number }
+  | { kind: 'uniform'; low?: number; high?: number; seed?: number }
+  | { kind: 'file'; values: Float32Array; shape: number[]; file?: string };
+
+interface CheckpointChoice {
+  manifestPath: string;
+  /** Checkpoint path as written in the manifest; the last checkpoint when absent. */
+  checkpoint?: string;
+}
+
+export interface AttributeParams extends CheckpointChoice {
+  testIndex: number;
+  method: AttributeMethodSpec;
+  target: AttributeTargetSpec;
+  /** Folded into the method's settings when the method takes a baseline; naming one in both places is an error. */
+  baseline?: AttributeBaselineSpec;
+  /** Model evaluations per batch; changes speed and memory, not results. */
+  batchSize?: number;
+}
+
+export interface AttributionMap {
+  /** The latent unit this map explains (allUnits targets). */
+  unit?: number;
+  /** Row-major over the result's `shape`. */
+  values: Float32Array;
+  /** For methods that promise completeness (IG, DeepLIFT, LRP, KernelSHAP, ...). */
+  completeness?: Completeness;
+}
+
+export interface AttributeResult {
+  method: AttributeMethodName;
+  /** The settings after defaults and baseline folding: what actually ran. */
+  settings: AttributeMethodSpec;
+  target: ResolvedAttributeTarget;
+  /** True when no label or class was used (labelFree, latentUnit, allUnits). */
+  labelFree: boolean;
+  shape: number[];
+  /** Feature names of tabular examples, from the dataset header. */
+  columns?: string[];
+  maps: AttributionMap[];
+  /** Caveats worth showing beside the map, e.g. that propagation methods explain the logits. */
+  notes?: string[];
+  /** Served from the engine's result cache. */
+  cached: boolean;
+  seconds: number;
+}
+
+export const AttributeRequest = defineRequest<AttributeParams, AttributeResult>('attribution/run', 30 * 60_000);
+
+export const MAX_UNIT_EXAMPLES = 64;
+
+export interface LatentUnitsParams extends CheckpointChoice {
+  /** At most MAX_UNIT_EXAMPLES. */
+  testIndices: number[];
+  method: AttributeMethodSpec;
+  baseline?: AttributeBaselineSpec;
+  /** Send the per-unit maps back (default true); the statistics are computed either way. */
+  includeMaps?: boolean;
+  /** A feature counts for the entropy when its total |attribution| exceeds this fraction of the example's largest (default 1e-3). */
+  relativeThreshold?: number;
+  batchSize?: number;
+}
+
+export interface LatentUnitsExample {
+  index: number;
+  /** maps[j] explains unit j. */
+  maps?: AttributionMap[];
+  /** Mean saliency entropy S(i, x) over the salient features; NaN when none is salient. */
+  entropy: number;
+  salientCount: number;
+}
+
+export interface LatentUnitsResult {
+  method: AttributeMethodName;
+  settings: AttributeMethodSpec;
+  shape: number[];
+  columns?: string[];
+  units: number;
+  examples: LatentUnitsExample[];
+  /** E_x of the per-example entropy, over the examples with a salient feature. */
+  averageEntropy: number;
+  /** S_max = ln d_H. */
+  maxEntropy: number;
+  /** Pearson r_ij between unit maps, averaged over examples; row-major units x units, NaN where undefined. */
+  correlation: number[];
+  /** Mean of r_ij over i != j. */
+  meanCorrelation: number;
+  /** Examples served from the cache. */
+  cachedCount: number;
+  seconds: number;
+}
+
+export const LatentUnitsRequest = defineRequest<LatentUnitsParams, LatentUnitsResult>('attribution/units', 60 * 60_000);
+
+export interface ConsistencyParams extends CheckpointChoice {
+  testIndices: number[];
+  method: AttributeMethodSpec;
+  /** Any target but allUnits. */
+  target: AttributeTargetSpec;
+  /** The attribution baseline, also written into the masked features (default zeros). */
+  baseline?: AttributeBaselineSpec;
+  /** Fractions of features masked, default [0.05, 0.1, 0.2, 0.5]. */
+  fractions?: number[];
+  /** Random masks per fraction and example, default 10. */
+  randomMasks?: number;
+  seed?: number;
+  /** Rank features by signed attribution (default) or by its absolute value. */
+  rankBy?: 'value' | 'absolute';
+  batchSize?: number;
+}
+
+export interface MeanStdCurve {
+  mean: number[];
+  std: number[];
+}
+
+export interface ConsistencyResult {
+  method: AttributeMethodName;
+  settings: AttributeMethodSpec;
+  target: AttributeTargetSpec;
+  /** 'shift' = ||f(x) - f(m ⊙ x)|| on the representation; 'drop' = p_k(x) - p_k(m ⊙ x) for the explained (or predicted) class. */
+  measure: 'shift' | 'drop';
+  fractions: number[];
+  maskedCounts: number[];
+  /** Masking the top-M% features: mean ± std over examples. */
+  top: MeanStdCurve;
+  /** Random masks of the same size: mean ± std over all examples' masks. */
+  random: MeanStdCurve;
+  perExample: Array<{ index: number; top: number[]; randomMean: number[] }>;
+  seconds: number;
+}
+
+export const ConsistencyRequest = defineRequest<ConsistencyParams, ConsistencyResult>('checks/consistency', 60 * 60_000);
+
+export interface SanityCheckParams extends CheckpointChoice {
+  testIndex: number;
+  method: AttributeMethodSpec;
+  /** Any target but allUnits. */
+  target: AttributeTargetSpec;
+  baseline?: AttributeBaselineSpec;
+  seed?: number;
+  /** Layers to randomise, output side first. Default: the trainable layers from the top down, stopping at the representation layer's inputs for representation targets. */
+  layers?: string[];
+  batchSize?: number;
+}
+
+export interface SanityCheckStep {
+  /** Null for the first step, which randomises nothing (the method's own run-to-run noise). */
+  layer: string | null;
+  randomizedLayers: string[];
+  spearman: number;
+  spearmanAbsolute: number;
+}
+
+export interface SanityCheckResult {
+  method: AttributeMethodName;
+  settings: AttributeMethodSpec;
+  target: ResolvedAttributeTarget;
+  steps: SanityCheckStep[];
+  seconds: number;
+}
+
+export const SanityCheckRequest = defineRequest<SanityCheckParams, SanityCheckResult>('checks/sanity', 60 * 60_000);
+
+export const MAX_COMPARE_EXAMPLES = 1024;
+
+export interface CompareRepresentationsParams extends CheckpointChoice {
+  /** The second encoder: another manifest, another checkpoint, or both. */
+  other: { manifestPath?: string; checkpoint?: string };
+  /** Test examples of the first run, explained by both encoders; at most MAX_COMPARE_EXAMPLES. */
+  testIndices: number[];
+  /** Default: integrated gradients. */
+  method?: AttributeMethodSpec;
+  baseline?: AttributeBaselineSpec;
+  batchSize?: number;
+}
+
+export interface ComparedEncoder {
+  manifestPath: string;
+  checkpoint: string;
+  representationLayer: string;
+}
+
+export interface CompareRepresentationsResult {
+  method: AttributeMethodName;
+  settings: AttributeMethodSpec;
+  a: ComparedEncoder;
+  b: ComparedEncoder;
+  /** Pearson r of the two label-free maps per example: mean ± std over examples where it is defined. */
+  mean: number;
+  std: number;
+  perExample: Array<{ index: number; pearson: number }>;
+  /** Examples whose r is undefined (a constant map). */
+  undefinedCount: number;
+  /** r over all (example, feature) pairs pooled. */
+  pooled: number;
+  seconds: number;
+}
+
+export const CompareRepresentationsRequest = defineRequest<CompareRepresentationsParams, CompareRepresentationsResult>('checks/compareRepresentations', 60 * 60_000);

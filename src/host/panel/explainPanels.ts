@@ -1,0 +1,137 @@
+/**
+ * Creates, restores and tracks the explanation panels. The VS Code side of
+ * PanelSession: progress notifications, error messages and editors.
+ */
+import * as vscode from 'vscode';
+import type { BackendInfo } from '../../protocol/engineProtocol';
+import type { Progress } from '../../protocol/rpc';
+import type { EngineSource } from '../engineHandle';
+import { loadManifest } from '../manifest/manifestLoader';
+import { createNonce } from './nonce';
+import { PageChannel } from './pageChannel';
+import { buildPanelHtml } from './panelHtml';
+import { PanelSession, type SessionUi } from './panelSession';
+import { isPanelState } from './panelValidation';
+import { revealExample } from './revealInEditor';
+
+export const PANEL_VIEW_TYPE = 'modelDebugger.explain';
+
+interface OpenPanel {
+  panel: vscode.WebviewPanel;
+  session: PanelSession;
+  checkpoint: string | undefined;
+}
+
+export interface PanelDependencies {
+  extensionUri: vscode.Uri;
+  engine: EngineSource;
+  showLogCommand: string;
+}
+
+function readBytes(file: string): Promise<Uint8Array> {
+  return Promise.resolve(vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+}
+
+export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
+  private readonly open = new Set<OpenPanel>();
+
+  constructor(private readonly deps: PanelDependencies) {}
+
+  /** Shows a panel for this run and checkpoint: the existing one if there is one. */
+  show(manifestPath: string, checkpoint: string | undefined): void {
+    for (const entry of this.open) {
+      if (entry.session.manifestPath === manifestPath && entry.checkpoint === checkpoint) {
+        entry.panel.reveal();
+        return;
+      }
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Model Debugger', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.webviewOptions());
+    this.attach(panel, manifestPath, checkpoint);
+  }
+
+  /** Restores a panel after a window reload from the state its page saved. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (!isPanelState(state)) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.webviewOptions();
+    this.attach(panel, state.manifestPath, state.checkpoint);
+  }
+
+  backendChanged(info: BackendInfo | undefined): void {
+    if (!info) return;
+    for (const entry of this.open) entry.session.backendChanged(info.name);
+  }
+
+  dispose(): void {
+    for (const entry of [...this.open]) entry.panel.dispose();
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [vscode.Uri.joinPath(this.deps.extensionUri, 'dist'), vscode.Uri.joinPath(this.deps.extensionUri, 'media')],
+    };
+  }
+
+  private attach(panel: vscode.WebviewPanel, manifestPath: string, checkpoint: string | undefined): void {
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'icon.png');
+    const session = new PanelSession({
+      manifestPath,
+      checkpoint,
+      loadManifest: () => loadManifest(manifestPath, readBytes),
+      engine: this.deps.engine,
+      ui: this.sessionUi(panel),
+    });
+    const channel = new PageChannel(panel.webview, (endpoint) => session.attach(endpoint));
+    const webview = panel.webview;
+    webview.html = buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: createNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'panel.css')).toString(),
+      title: 'Model Debugger',
+    });
+    const entry: OpenPanel = { panel, session, checkpoint };
+    this.open.add(entry);
+    panel.onDidDispose(() => {
+      this.open.delete(entry);
+      channel.dispose();
+      session.dispose();
+    });
+  }
+
+  private sessionUi(panel: vscode.WebviewPanel): SessionUi {
+    return {
+      withProgress: (title, task) =>
+        Promise.resolve(
+          vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Model Debugger: ${title}`, cancellable: true }, (progress, token) => {
+            const controller = new AbortController();
+            const subscription = token.onCancellationRequested(() => controller.abort());
+            let reported = 0;
+            const report = (p: Progress): void => {
+              const step: { message: string; increment?: number } = { message: p.message };
+              if (p.fraction !== undefined && Number.isFinite(p.fraction)) {
+                const percent = Math.min(100, Math.max(0, p.fraction * 100));
+                if (percent > reported) step.increment = percent - reported;
+                reported = Math.max(reported, percent);
+              }
+              progress.report(step);
+            };
+            return task(report, controller.signal).finally(() => subscription.dispose());
+          }),
+        ),
+      showError: (message) => {
+        void vscode.window.showErrorMessage(message, 'Show Log').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(this.deps.showLogCommand);
+        });
+      },
+      reveal: revealExample,
+      setTitle: (title) => {
+        panel.title = title;
+      },
+    };
+  }
+}

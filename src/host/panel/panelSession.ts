@@ -1,0 +1,226 @@
+/**
+ * The logic behind one explanation panel: answers the page's requests with the
+ * engine's help. Everything VS Code-specific (progress notifications, error
+ * messages, opening editors) comes in through `SessionUi`, so this is tested
+ * with a fake engine and a fake page.
+ */
+import * as path from 'node:path';
+import { RpcError, type Progress, type RequestContext, type RpcEndpoint } from '../../protocol/rpc';
+import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendName, type RunSummary } from '../../protocol/engineProtocol';
+import type { RunManifest } from '../../protocol/manifest';
+import {
+  BackendNotification,
+  PanelExplainRequest,
+  PanelReadyRequest,
+  RevealExampleRequest,
+  type PanelExplanation,
+  type PanelInit,
+} from '../../protocol/webviewProtocol';
+import type { EngineHandle, EngineSource } from '../engineHandle';
+import { assembleExplanation } from './explanationAssembler';
+import { ExplanationCache } from './explanationCache';
+import { describeError, isCancellation, toRpcError } from './errors';
+import { locateExample, type ExampleLocation } from './exampleLocation';
+import { indexInRange, parseExplainParams, parseReadyParams, parseRevealParams, type PanelLimits } from './panelValidation';
+
+export const TOP_K = 5;
+
+export interface SessionUi {
+  /** Runs `task` under a cancellable progress notification; `signal` aborts when the user cancels. */
+  withProgress<T>(title: string, task: (report: (progress: Progress) => void, signal: AbortSignal) => Promise<T>): Promise<T>;
+  showError(message: string): void;
+  reveal(location: ExampleLocation, split: 'train' | 'test', index: number): Promise<void>;
+  /** Called when the panel's title should change (run name, example). */
+  setTitle?(title: string): void;
+}
+
+export interface SessionOptions {
+  manifestPath: string;
+  loadManifest: () => Promise<RunManifest>;
+  engine: EngineSource;
+  ui: SessionUi;
+  /** The checkpoint the user right-clicked, as written in the manifest. */
+  checkpoint?: string;
+}
+
+interface OpenRun {
+  generation: number;
+  manifest: RunManifest;
+  summary: RunSummary;
+  limits: PanelLimits;
+}
+
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  return AbortSignal.any(signals);
+}
+
+export class PanelSession {
+  private run: OpenRun | undefined;
+  private opening: { generation: number; promise: Promise<OpenRun> } | undefined;
+  private checkpoint: string | undefined;
+  private readyEndpoint: RpcEndpoint | undefined;
+  private notifiedBackend: BackendName | undefined;
+  private readonly explanations = new ExplanationCache<PanelExplanation>();
+  private readonly lifetime = new AbortController();
+
+  constructor(private readonly options: SessionOptions) {
+    this.checkpoint = options.checkpoint;
+  }
+
+  get manifestPath(): string {
+    return this.options.manifestPath;
+  }
+
+  /** Registers the handlers on a new page's endpoint; nothing is posted to it before its ready request. */
+  attach(endpoint: RpcEndpoint): void {
+    this.readyEndpoint = undefined;
+    this.notifiedBackend = undefined;
+    endpoint.onRequest(PanelReadyRequest, (params, context) => this.ready(endpoint, params, context));
+    endpoint.onRequest(PanelExplainRequest, (params) => this.explain(params));
+    endpoint.onRequest(RevealExampleRequest, (params) => this.reveal(params));
+  }
+
+  /** Tells the page about a backend change (after a restart), once it is ready. */
+  backendChanged(backend: BackendName): void {
+    if (this.readyEndpoint && backend !== this.notifiedBackend) {
+      this.notifiedBackend = backend;
+      this.readyEndpoint.notify(BackendNotification, { backend });
+    }
+  }
+
+  dispose(): void {
+    this.lifetime.abort();
+    this.explanations.clear();
+  }
+
+  private async ready(endpoint: RpcEndpoint, raw: unknown, context: RequestContext): Promise<PanelInit> {
+    const { restored } = parseReadyParams(raw);
+    let run: OpenRun;
+    try {
+      run = await this.openRun(context.signal);
+    } catch (error) {
+      throw this.fail(error);
+    }
+    const checkpoints = run.limits.checkpoints;
+    let testIndex = 0;
+    if (restored && path.resolve(restored.manifestPath) === path.resolve(this.manifestPath)) {
+      if (indexInRange(restored.testIndex, run.limits.testCount)) testIndex = restored.testIndex;
+      if (restored.checkpoint !== undefined && checkpoints.includes(restored.checkpoint)) this.checkpoint = restored.checkpoint;
+    }
+    if (this.checkpoint === undefined || !checkpoints.includes(this.checkpoint)) this.checkpoint = checkpoints[checkpoints.length - 1]!;
+    this.readyEndpoint = endpoint;
+    // The engine falls back to the manifest path for unnamed runs; the folder name reads better in a title.
+    const name = run.manifest.name ?? path.basename(path.dirname(this.manifestPath));
+    this.options.ui.setTitle?.(`Explain: ${name}`);
+    const init: PanelInit = {
+      manifestPath: this.manifestPath,
+      runName: name,
+      checkpoints: [...checkpoints],
+      checkpoint: this.checkpoint,
+      testCount: run.limits.testCount,
+      testIndex,
+    };
+    const classNames = run.summary.classNames ?? run.manifest.classNames;
+    if (classNames) init.classNames = classNames;
+    const engine = await this.options.engine.acquire().catch(() => undefined);
+    if (engine) {
+      init.backend = engine.info.name;
+      this.notifiedBackend = engine.info.name;
+    }
+    return init;
+  }
+
+  private async explain(raw: unknown): Promise<PanelExplanation> {
+    try {
+      const run = await this.openRun(this.lifetime.signal);
+      const { testIndex, checkpoint } = parseExplainParams(raw, run.limits);
+      if (checkpoint !== undefined) this.checkpoint = checkpoint;
+      const chosen = this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
+      const key = `${chosen}\n${testIndex}`;
+      return await this.explanations.get(key, (superseded) =>
+        this.options.ui.withProgress(`Explaining test example #${testIndex} (${chosen})`, (report, cancelled) =>
+          this.computeExplanation(chosen, testIndex, anySignal([superseded, cancelled, this.lifetime.signal]), report),
+        ),
+      );
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  private async computeExplanation(checkpoint: string, testIndex: number, signal: AbortSignal, report: (progress: Progress) => void): Promise<PanelExplanation> {
+    report({ message: 'starting the engine…' });
+    await this.openRun(signal);
+    const engine = await this.options.engine.acquire();
+    this.backendChanged(engine.info.name);
+    const manifestPath = this.manifestPath;
+    const result = await engine.rpc.call(
+      ExplainRequest,
+      { manifestPath, checkpoint, testIndices: [testIndex], topK: TOP_K },
+      { signal, onProgress: report },
+    );
+    const explained = result.examples.find((e) => e.index === testIndex);
+    if (!explained) throw new RpcError('internal', `The engine returned no explanation for test example ${testIndex}.`);
+    explained.proponents = explained.proponents.slice(0, TOP_K);
+    explained.opponents = explained.opponents.slice(0, TOP_K);
+    const trainIndices = [...new Set([...explained.proponents, ...explained.opponents].map((e) => e.index))];
+    report({ message: 'fetching the examples…' });
+    const [test, train] = await Promise.all([
+      engine.rpc.call(GetExamplesRequest, { manifestPath, split: 'test', indices: [testIndex] }, { signal }),
+      engine.rpc.call(GetExamplesRequest, { manifestPath, split: 'train', indices: trainIndices }, { signal }),
+    ]);
+    return assembleExplanation(result, explained, test, train);
+  }
+
+  private async reveal(raw: unknown): Promise<void> {
+    try {
+      const run = await this.openRun(this.lifetime.signal);
+      const { split, index } = parseRevealParams(raw, run.limits);
+      await this.options.ui.reveal(locateExample(run.manifest, this.manifestPath, split, index), split, index);
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
+  /** The run as opened on the current engine; re-opened after an engine restart. */
+  private async openRun(signal: AbortSignal): Promise<OpenRun> {
+    const engine = await this.options.engine.acquire();
+    if (this.run?.generation === engine.generation) return this.run;
+    if (this.opening?.generation !== engine.generation) {
+      const promise = this.open(engine, signal);
+      const entry = { generation: engine.generation, promise };
+      this.opening = entry;
+      promise.then(
+        (run) => {
+          this.run = run;
+        },
+        () => {
+          if (this.opening === entry) this.opening = undefined;
+        },
+      );
+    }
+    return this.opening.promise;
+  }
+
+  private async open(engine: EngineHandle, signal: AbortSignal): Promise<OpenRun> {
+    const manifest = await this.options.loadManifest();
+    const summary = await engine.rpc.call(OpenRunRequest, { manifestPath: this.manifestPath }, { signal });
+    if (!Number.isSafeInteger(summary.test.count) || summary.test.count <= 0) {
+      throw new RpcError('badInput', `The test set of ${this.manifestPath} has no examples.`, this.manifestPath);
+    }
+    const limits: PanelLimits = {
+      testCount: summary.test.count,
+      trainCount: summary.train.count,
+      checkpoints: manifest.checkpoints.map((c) => c.path),
+    };
+    this.explanations.clear();
+    return { generation: engine.generation, manifest, summary, limits };
+  }
+
+  /** Shows a failure to the user (unless it was a cancellation) and turns it into what the page receives. */
+  private fail(error: unknown): RpcError {
+    if (!isCancellation(error) && !(error instanceof RpcError && error.code === 'invalidParams')) {
+      this.options.ui.showError(describeError(error));
+    }
+    return toRpcError(error);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The panel's host side against a fake page and a fake engine: the ready
+ * handshake, validation of what the page sends, the explain flow and its
+ * cancellation, and page reloads.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { RpcEndpoint, RpcError, type CallOptions, type RequestDescriptor, type RpcMessage, type Transport } from '../../../src/protocol/rpc';
+import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendInfo, type ExplainParams, type RunSummary } from '../../../src/protocol/engineProtocol';
+import { parseManifest, type RunManifest } from '../../../src/protocol/manifest';
+import { BackendNotification, PanelExplainRequest, PanelReadyRequest, RevealExampleRequest } from '../../../src/protocol/webviewProtocol';
+import { ENVELOPE_TAG, PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
+import { PanelSession, type SessionUi } from '../../../src/host/panel/panelSession';
+import type { EngineHandle } from '../../../src/host/engineHandle';
+import type { ExampleLocation } from '../../../src/host/panel/exampleLocation';
+
+const manifestPath = path.resolve('/ws/run/modeldebug.json');
+const manifest: RunManifest = parseManifest(
+  JSON.stringify({
+    version: 1,
+    name: 'demo run',
+    checkpoints: [
+      { path: 'checkpoints/epoch-1/model.json', epoch: 1, learningRate: 0.01 },
+      { path: 'checkpoints/epoch-2/model.json', epoch: 2, learningRate: 0.01 },
+    ],
+    train: { path: 'data/train.npy', labels: { path: 'data/train-labels.csv' } },
+    test: { path: 'data/test.npy' },
+    loss: { kind: 'reconstruction' },
+    representationLayer: 'enc_latent',
+  }),
+  manifestPath,
+);
+
+const info: BackendInfo = { name: 'wasm', skipped: ['tensorflow: not installed'], tfjsVersion: '4.22.0' };
+
+/** An engine whose answers are computed from the request, so the assertions can check the plumbing. */
+class FakeEngine {
+  calls: { method: string; params: unknown; signal?: AbortSignal }[] = [];
+  generation = 1;
+  explainGate: Promise<void> = Promise.resolve();
+  openError: RpcError | undefined;
+
+  handle(): EngineHandle {
+    const call = <P, R>(descriptor: RequestDescriptor<P, R>, params: P, options: CallOptions = {}): Promise<R> => this.call(descriptor, params, options) as Promise<R>;
+    return { rpc: { call }, info, generation: this.generation };
+  }
+
+  private async call(descriptor: RequestDescriptor<unknown, unknown>, params: unknown, options: CallOptions): Promise<unknown> {
+    this.calls.push({ method: descriptor.method, params, signal: options.signal });
+    switch (descriptor.method) {
+      case OpenRunRequest.method: {
+        if (this.openError) throw this.openError;
+        const summary: RunSummary = {
+          manifestPath,
+          name: 'demo run',
+          checkpoints: manifest.checkpoints.map((c) => ({ path: c.path, epoch: c.epoch, learningRate: c.learningRate })),
+          train: { file: 'train.npy', count: 50, exampleShape: [2, 2, 1], hasLabels: true },
+          test: { file: 'test.npy', count: 8, exampleShape: [2, 2, 1], hasLabels: false },
+          lossKind: 'reconstruction',
+          representationLayer: 'enc_latent',
+        };
+        return summary;
+      }
+      case ExplainRequest.method: {
+        const p = params as ExplainParams;
+        await new Promise<void>((resolve, reject) => {
+          options.signal?.addEventListener('abort', () => reject(new RpcError('cancelled', 'explain was cancelled.')));
+          void this.explainGate.then(resolve);
+        });
+        const index = p.testIndices[0]!;
+        return {
+          backend: 'wasm',
+          checkpoint: p.checkpoint,
+          timings: {},
+          examples: [
+            {
+              index,
+              saliency: { method: 'integratedGradients', labelFree: true, shape: [2, 2, 1], values: new Float32Array([index, -1, 0, 1]), completeness: { sum: 1, expected: 1 } },
+              proponents: Array.from({ length: 6 }, (_, k) => ({ index: k, score: 6 - k })),
+              opponents: Array.from({ length: 6 }, (_, k) => ({ index: 10 + k, score: -k })),
+            },
+          ],
+        };
+      }
+      case GetExamplesRequest.method: {
+        const p = params as { indices: number[] };
+        return { shape: [2, 2, 1], examples: p.indices.map((index) => ({ index, values: new Float32Array([0, 0.5, 1, 0.25]), label: index % 3 })) };
+      }
+      default:
+        throw new RpcError('methodNotFound', descriptor.method);
+    }
+  }
+}
+
+interface Harness {
+  page: RpcEndpoint;
+  posted: unknown[];
+  engine: FakeEngine;
+  session: PanelSession;
+  ui: { errors: string[]; progressTitles: string[]; reveals: ExampleLocation[]; cancel: () => void };
+  channel: PageChannel;
+  newPage(): RpcEndpoint;
+}
+
+function harness(): Harness {
+  const engine = new FakeEngine();
+  const posted: unknown[] = [];
+  const toHost = new Set<(m: unknown) => void>();
+  const toPage = new Set<(m: unknown) => void>();
+  const webview: WebviewLike = {
+    postMessage: async (message) => {
+      posted.push(message);
+      // Structured clone, as postMessage does.
+      for (const listener of toPage) listener(structuredClone(message));
+      return true;
+    },
+    onDidReceiveMessage: (listener) => {
+      toHost.add(listener);
+      return { dispose: () => toHost.delete(listener) };
+    },
+  };
+  let cancelCurrent: () => void = () => undefined;
+  const ui: Harness['ui'] = { errors: [], progressTitles: [], reveals: [], cancel: () => cancelCurrent() };
+  const sessionUi: SessionUi = {
+    withProgress: (title, task) => {
+      ui.progressTitles.push(title);
+      const controller = new AbortController();
+      cancelCurrent = () => controller.abort();
+      return task(() => undefined, controller.signal);
+    },
+    showError: (message) => ui.errors.push(message),
+    reveal: async (location) => {
+      ui.reveals.push(location);
+    },
+  };
+  const session = new PanelSession({ manifestPath, loadManifest: async () => manifest, engine: { acquire: async () => engine.handle() }, ui: sessionUi });
+  const channel = new PageChannel(webview, (endpoint) => session.attach(endpoint));
+  let pageCount = 0;
+  const newPage = (): RpcEndpoint => {
+    const page = `page-${++pageCount}`;
+    const transport: Transport = {
+      send: (message: RpcMessage) => {
+        for (const listener of toHost) listener(structuredClone({ tag: ENVELOPE_TAG, page, message }));
+      },
+      listen: (listener) => {
+        const filtered = (raw: unknown): void => {
+          const e = raw as { page?: string; message?: unknown };
+          if (e.page === page) listener(e.message);
+        };
+        toPage.add(filtered);
+        return () => toPage.delete(filtered);
+      },
+    };
+    return new RpcEndpoint(transport);
+  };
+  return { page: newPage(), posted, engine, session, ui, channel, newPage };
+}
+
+test('the host posts nothing before the page says it is ready', async () => {
+  const h = harness();
+  h.session.backendChanged('cpu');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.equal(h.posted.length, 0);
+  const init = await h.page.call(PanelReadyRequest, {});
+  assert.equal(init.runName, 'demo run');
+  assert.equal(init.testCount, 8);
+  assert.deepEqual(init.checkpoints, ['checkpoints/epoch-1/model.json', 'checkpoints/epoch-2/model.json']);
+  assert.equal(init.checkpoint, 'checkpoints/epoch-2/model.json', 'the last checkpoint by default');
+  assert.equal(init.backend, 'wasm');
+  assert.equal(init.testIndex, 0);
+});
+
+test('a restored state is used when it is valid for this run, ignored otherwise', async () => {
+  const h = harness();
+  const init = await h.page.call(PanelReadyRequest, { restored: { manifestPath, testIndex: 5, checkpoint: 'checkpoints/epoch-1/model.json' } });
+  assert.equal(init.testIndex, 5);
+  assert.equal(init.checkpoint, 'checkpoints/epoch-1/model.json');
+  const h2 = harness();
+  const init2 = await h2.page.call(PanelReadyRequest, { restored: { manifestPath, testIndex: 500, checkpoint: 'evil' } });
+  assert.equal(init2.testIndex, 0);
+  assert.equal(init2.checkpoint, 'checkpoints/epoch-2/model.json');
+});
+
+test('explain returns the saliency and 5 + 5 thumbnails, under a progress notification', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  const explanation = await h.page.call(PanelExplainRequest, { testIndex: 3, checkpoint: 'checkpoints/epoch-1/model.json' });
+  assert.equal(explanation.testIndex, 3);
+  assert.deepEqual(explanation.saliency, [3, -1, 0, 1]);
+  assert.deepEqual(explanation.image, [0, 0.5, 1, 0.25]);
+  assert.equal(explanation.proponents.length, 5);
+  assert.equal(explanation.opponents.length, 5);
+  assert.deepEqual(explanation.opponents.map((t) => t.index), [10, 11, 12, 13, 14]);
+  assert.equal(explanation.proponents[1]!.label, 1);
+  const explain = h.engine.calls.find((c) => c.method === ExplainRequest.method)!;
+  assert.deepEqual(explain.params, { manifestPath, checkpoint: 'checkpoints/epoch-1/model.json', testIndices: [3], topK: 5 });
+  const fetches = h.engine.calls.filter((c) => c.method === GetExamplesRequest.method).map((c) => c.params);
+  assert.deepEqual(fetches, [
+    { manifestPath, split: 'test', indices: [3] },
+    { manifestPath, split: 'train', indices: [0, 1, 2, 3, 4, 10, 11, 12, 13, 14] },
+  ]);
+  assert.equal(h.ui.progressTitles.length, 1);
+  assert.deepEqual(h.ui.errors, []);
+});
+
+test('out-of-range or non-integer indices and unknown checkpoints never reach the engine', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  for (const params of [{ testIndex: 8 }, { testIndex: -1 }, { testIndex: 0.5 }, { testIndex: 1, checkpoint: '/etc/passwd' }]) {
+    await assert.rejects(h.page.call(PanelExplainRequest, params), (e: unknown) => e instanceof RpcError && e.code === 'invalidParams');
+  }
+  await assert.rejects(h.page.call(RevealExampleRequest, { split: 'train', index: 50 }), (e: unknown) => e instanceof RpcError && e.code === 'invalidParams');
+  assert.equal(h.engine.calls.filter((c) => c.method !== OpenRunRequest.method).length, 0);
+});
+
+test('Cancel on the progress notification aborts the engine request and is not reported as an error', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  let release!: () => void;
+  h.engine.explainGate = new Promise<void>((resolve) => (release = resolve));
+  const pending = h.page.call(PanelExplainRequest, { testIndex: 1 });
+  while (!h.engine.calls.some((c) => c.method === ExplainRequest.method)) await new Promise((resolve) => setTimeout(resolve, 1));
+  h.ui.cancel();
+  await assert.rejects(pending, (e: unknown) => e instanceof RpcError && e.code === 'cancelled');
+  const explain = h.engine.calls.find((c) => c.method === ExplainRequest.method)!;
+  assert.equal(explain.signal?.aborted, true);
+  assert.deepEqual(h.ui.errors, []);
+  release();
+});
+
+test('engine failures reach the page and an error notification, naming the file', async () => {
+  const h = harness();
+  h.engine.openError = new RpcError('badInput', 'data/test.npy: header is not a valid .npy header', '/ws/run/data/test.npy');
+  await assert.rejects(h.page.call(PanelReadyRequest, {}), (e: unknown) => e instanceof RpcError && e.file === '/ws/run/data/test.npy' && /header/.test(e.message));
+  assert.equal(h.ui.errors.length, 1);
+  assert.match(h.ui.errors[0]!, /\/ws\/run\/data\/test\.npy/);
+});
+
+test('reveal sends the labels CSV row of a training example', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  await h.page.call(RevealExampleRequest, { split: 'train', index: 7 });
+  assert.deepEqual(h.ui.reveals, [{ file: path.resolve('/ws/run/data/train-labels.csv'), row: 7, format: 'csv' }]);
+});
+
+test('a reloaded page gets a fresh endpoint; the old page hears nothing more', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  const firstPage = h.channel.current;
+  const second = h.newPage();
+  const init = await second.call(PanelReadyRequest, {});
+  assert.equal(init.testCount, 8);
+  assert.notEqual(h.channel.current, firstPage);
+  const before = h.posted.length;
+  h.session.backendChanged('cpu');
+  assert.equal(h.posted.length, before + 1);
+  const last = h.posted[h.posted.length - 1] as { page: string; message: { method: string } };
+  assert.equal(last.page, 'page-2');
+  assert.equal(last.message.method, BackendNotification.method);
+  // The first page's endpoint is closed: its requests are ignored.
+  await assert.rejects(h.page.call(PanelReadyRequest, {}, { timeoutMs: 50 }), (e: unknown) => e instanceof RpcError && e.code === 'timeout');
+});
+
+test('after an engine restart the run is opened again on the new engine', async () => {
+  const h = harness();
+  await h.page.call(PanelReadyRequest, {});
+  h.engine.generation = 2;
+  await h.page.call(PanelExplainRequest, { testIndex: 0 });
+  assert.equal(h.engine.calls.filter((c) => c.method === OpenRunRequest.method).length, 2);
+});

@@ -1,0 +1,188 @@
+/** Builds the panel's DOM once and updates it; all behaviour goes out through the callbacks. */
+import type { BackendName } from '../src/protocol/engineProtocol';
+import type { PanelExplanation, PanelInit } from '../src/protocol/webviewProtocol';
+import { renderSaliency, type SaliencyElements } from './saliencyView';
+import { labelText, renderThumbnails } from './thumbnails';
+import { createButton, createDropdown, createProgressRing, type Dropdown } from './toolkit';
+
+export interface ViewCallbacks {
+  /** The user asked for a test example / checkpoint. */
+  pick(testIndex: number, checkpoint: string): void;
+  reveal(trainIndex: number): void;
+  retry(): void;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+export class PanelView {
+  private init: PanelInit | undefined;
+  private readonly title = el('h1', { id: 'run-name' }, 'Model Debugger');
+  private readonly backend = el('span', { class: 'backend', id: 'backend' });
+  private readonly indexInput = el('input', { id: 'test-index', type: 'number', min: '0', step: '1', inputmode: 'numeric', 'aria-describedby': 'test-count' });
+  private readonly testCount = el('span', { id: 'test-count', class: 'muted' });
+  private readonly prev = createButton({ label: '‹ Prev', ariaLabel: 'Previous test example', title: 'Previous test example (Alt+Left)', secondary: true });
+  private readonly next = createButton({ label: 'Next ›', ariaLabel: 'Next test example', title: 'Next test example (Alt+Right)', secondary: true });
+  private readonly checkpoint: Dropdown = createDropdown('checkpoint', 'Checkpoint');
+  private readonly busy = el('div', { class: 'busy', role: 'status', 'aria-live': 'polite' });
+  private readonly busyText = el('span', { class: 'muted' });
+  private readonly error = el('div', { class: 'error', role: 'alert', hidden: '' });
+  private readonly errorText = el('p');
+  private readonly retryButton = createButton({ label: 'Retry' });
+  private readonly content = el('div', { class: 'content', hidden: '' });
+  private readonly proponents = el('ol', { class: 'thumbs', id: 'proponents', 'aria-label': 'Proponents' });
+  private readonly opponents = el('ol', { class: 'thumbs', id: 'opponents', 'aria-label': 'Opponents' });
+  private readonly saliency: SaliencyElements = {
+    image: el('canvas', { 'data-testid': 'test-image', role: 'img', class: 'pixelated' }),
+    heatmap: el('canvas', { 'data-testid': 'saliency-heatmap', role: 'img', class: 'pixelated' }),
+    colorBar: el('canvas', { class: 'colorbar', 'aria-hidden': 'true' }),
+    legendMin: el('span'),
+    legendMax: el('span'),
+    legendRange: el('p', { class: 'muted legend-range' }),
+    completeness: el('p', { class: 'completeness', 'data-testid': 'completeness', hidden: '' }),
+    caption: el('p', { class: 'caption' }),
+  };
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly callbacks: ViewCallbacks,
+  ) {
+    this.build();
+  }
+
+  get testIndex(): number {
+    return Number(this.indexInput.value);
+  }
+
+  get selectedCheckpoint(): string | undefined {
+    return this.checkpoint.value || this.init?.checkpoint;
+  }
+
+  showInit(init: PanelInit): void {
+    this.init = init;
+    this.title.textContent = init.runName;
+    this.setBackend(init.backend);
+    this.indexInput.max = String(init.testCount - 1);
+    this.indexInput.value = String(init.testIndex);
+    this.testCount.textContent = `of ${init.testCount} (0–${init.testCount - 1})`;
+    this.checkpoint.setOptions(
+      init.checkpoints.map((value) => ({ value, label: value })),
+      init.checkpoint,
+    );
+    this.updateStepButtons();
+  }
+
+  setBackend(backend: BackendName | undefined): void {
+    this.backend.textContent = backend ? `TF.js: ${backend}` : '';
+  }
+
+  setBusy(message: string | undefined): void {
+    this.busy.hidden = message === undefined;
+    this.busyText.textContent = message ?? '';
+    this.root.setAttribute('aria-busy', message === undefined ? 'false' : 'true');
+  }
+
+  showError(message: string | undefined, canRetry = false): void {
+    this.error.hidden = message === undefined;
+    this.errorText.textContent = message ?? '';
+    this.retryButton.hidden = !canRetry;
+  }
+
+  showExplanation(explanation: PanelExplanation): void {
+    const classNames = this.init?.classNames;
+    this.content.hidden = false;
+    renderSaliency(this.saliency, explanation, labelText(explanation, classNames));
+    const size = { height: explanation.height, width: explanation.width };
+    renderThumbnails(this.proponents, 'proponent', explanation.proponents, size, classNames, (i) => this.callbacks.reveal(i));
+    renderThumbnails(this.opponents, 'opponent', explanation.opponents, size, classNames, (i) => this.callbacks.reveal(i));
+    this.setBackend(explanation.backend);
+  }
+
+  private build(): void {
+    this.busy.append(createProgressRing('Working'), this.busyText);
+    this.busy.hidden = true;
+    this.error.append(this.errorText, this.retryButton);
+    this.retryButton.hidden = true;
+    this.retryButton.addEventListener('click', () => this.callbacks.retry());
+
+    const controls = el(
+      'div',
+      { class: 'controls', role: 'group', 'aria-label': 'What to explain' },
+      el('div', { class: 'field' }, el('label', { for: 'test-index' }, 'Test example'), el('div', { class: 'stepper' }, this.prev, this.indexInput, this.next, this.testCount)),
+      el('div', { class: 'field' }, el('label', { for: 'checkpoint' }, 'Checkpoint'), this.checkpoint.element),
+      this.busy,
+    );
+
+    const legend = el(
+      'div',
+      { class: 'legend', 'aria-label': 'Colour scale' },
+      this.saliency.colorBar,
+      el('div', { class: 'ticks' }, this.saliency.legendMin, el('span', {}, '0'), this.saliency.legendMax),
+      this.saliency.legendRange,
+    );
+    const figures = el(
+      'section',
+      { class: 'saliency', 'aria-label': 'Saliency' },
+      el('div', { class: 'images' }, el('figure', {}, this.saliency.image, el('figcaption', {}, 'Input')), el('figure', {}, this.saliency.heatmap, el('figcaption', {}, 'Saliency over input'))),
+      this.saliency.caption,
+      legend,
+      this.saliency.completeness,
+    );
+    const examples = el(
+      'section',
+      { class: 'examples', 'aria-label': 'Training examples' },
+      el('h2', {}, 'Proponents ', el('span', { class: 'muted' }, 'training examples that pulled the representation towards this one')),
+      this.proponents,
+      el('h2', {}, 'Opponents ', el('span', { class: 'muted' }, 'training examples that pushed it away')),
+      this.opponents,
+    );
+    this.content.append(figures, examples);
+    this.root.replaceChildren(el('header', {}, this.title, this.backend), controls, this.error, this.content);
+
+    this.prev.addEventListener('click', () => this.step(-1));
+    this.next.addEventListener('click', () => this.step(1));
+    this.indexInput.addEventListener('change', () => this.commitIndex());
+    this.indexInput.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.commitIndex();
+    });
+    this.checkpoint.onChange(() => this.commit());
+    document.addEventListener('keydown', (event) => {
+      if (!event.altKey) return;
+      if (event.key === 'ArrowLeft') this.step(-1);
+      if (event.key === 'ArrowRight') this.step(1);
+    });
+  }
+
+  private step(delta: number): void {
+    if (!this.init) return;
+    const current = Number.isSafeInteger(this.testIndex) ? this.testIndex : 0;
+    const next = Math.max(0, Math.min(this.init.testCount - 1, current + delta));
+    if (next === current) return;
+    this.indexInput.value = String(next);
+    this.commit();
+  }
+
+  private commitIndex(): void {
+    if (!this.init) return;
+    const value = Math.trunc(Number(this.indexInput.value));
+    const clamped = Number.isFinite(value) ? Math.max(0, Math.min(this.init.testCount - 1, value)) : 0;
+    this.indexInput.value = String(clamped);
+    this.commit();
+  }
+
+  private commit(): void {
+    if (!this.init) return;
+    this.updateStepButtons();
+    this.callbacks.pick(this.testIndex, this.checkpoint.value || this.init.checkpoint);
+  }
+
+  private updateStepButtons(): void {
+    if (!this.init) return;
+    this.prev.disabled = this.testIndex <= 0;
+    this.next.disabled = this.testIndex >= this.init.testCount - 1;
+  }
+}
