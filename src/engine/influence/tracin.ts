@@ -167,9 +167,12 @@ export async function tracInScores(input: TracInInput): Promise<Float32Array> {
 }
 
 /**
- * For each test row: the k highest positive scores (proponents, descending)
- * and the k most negative (opponents, ascending). Zero and NaN scores are
- * neither; ties go to the lower index.
+ * For each test row: the k highest scores (proponents, descending) and the k
+ * lowest (opponents, ascending), as Captum's TracIn ranks them. Early in
+ * training every score can be positive, and the lowest are still the examples
+ * that helped least, so opponents are ranked rather than filtered by sign; the
+ * scores keep their sign for the reader. The two lists never share an example;
+ * NaN scores are in neither; ties go to the lower index.
  */
 export function topProponentsOpponents(
   scores: Float32Array,
@@ -183,12 +186,13 @@ export function topProponentsOpponents(
   if (scores.length !== testCount * trainCount) throw new Error(`scores has ${scores.length} entries, expected testCount * trainCount = ${testCount * trainCount}`);
   return Array.from({ length: testCount }, (_, t) => {
     const row = scores.subarray(t * trainCount, (t + 1) * trainCount);
-    const pick = (keep: (s: number) => boolean, sign: number): ScoredIndex[] =>
-      range(0, trainCount)
-        .filter((i) => keep(row[i]!))
-        .sort((a, b) => sign * (row[b]! - row[a]!) || a - b)
-        .slice(0, k)
-        .map((index) => ({ index, score: row[index]! }));
-    return { proponents: pick((s) => s > 0, 1), opponents: pick((s) => s < 0, -1) };
+    const ranked = range(0, trainCount)
+      .filter((i) => !Number.isNaN(row[i]!))
+      .sort((a, b) => row[b]! - row[a]! || a - b);
+    const proponents = ranked.slice(0, Math.min(k, ranked.length));
+    const lowest = ranked.slice(proponents.length).sort((a, b) => row[a]! - row[b]! || a - b);
+    const opponents = lowest.slice(0, Math.min(k, lowest.length));
+    const scored = (index: number): ScoredIndex => ({ index, score: row[index]! });
+    return { proponents: proponents.map(scored), opponents: opponents.map(scored) };
   });
 }

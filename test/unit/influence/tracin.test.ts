@@ -175,11 +175,15 @@ test('malformed input is rejected with the field named', async () => {
   await assert.rejects(tracInScores({ ...base, test: { ...base.test, exampleShape: [0] } }), /test.exampleShape/);
 });
 
-test('topProponentsOpponents: highest positive and most negative scores per test row', () => {
+test('topProponentsOpponents: highest and lowest scores per test row, disjoint, NaN skipped', () => {
   const scores = Float32Array.from([3, -1, 0, 5, -2, /* row 1 */ 1, Number.NaN, 1, -0.5, 0]);
   assert.deepEqual(topProponentsOpponents(scores, 2, 5, 2), [
     { proponents: [{ index: 3, score: 5 }, { index: 0, score: 3 }], opponents: [{ index: 4, score: -2 }, { index: 1, score: -1 }] },
-    { proponents: [{ index: 0, score: 1 }, { index: 2, score: 1 }], opponents: [{ index: 3, score: -0.5 }] },
+    { proponents: [{ index: 0, score: 1 }, { index: 2, score: 1 }], opponents: [{ index: 3, score: -0.5 }, { index: 4, score: 0 }] },
+  ]);
+  // All positive (early training): the lowest are still opponents, and the lists never overlap.
+  assert.deepEqual(topProponentsOpponents(Float32Array.from([4, 1, 3]), 1, 3, 2), [
+    { proponents: [{ index: 0, score: 4 }, { index: 2, score: 3 }], opponents: [{ index: 1, score: 1 }] },
   ]);
   assert.deepEqual(topProponentsOpponents(scores, 2, 5, 0), [
     { proponents: [], opponents: [] },
