@@ -12,17 +12,48 @@ export interface ExplainCommand {
   checkpoint?: string;
 }
 
-export const USAGE = `usage: modeldebug explain <manifest> [options]
+export const USAGE = `usage: modeldebug <command> <manifest> [options]
 
-Explains a training run described by a modeldebug.json manifest and writes
-report.json and report.html.
+commands:
+  explain      label-free saliency and proponents/opponents; writes report.json and report.html
+  attribute    one attribution map (any method, any target) for one test example
+  checks       entropy and correlation across latent units, the consistency and
+               sanity checks, and optionally a comparison with another encoder
 
-options:
+explain options:
   --out <dir>            where to write the report (default: the manifest's folder)
   --examples <n>         explain test examples 0..n-1 (default 8)
   --indices <i,j,...>    explain these test examples instead
   --steps <n>            integrated-gradients steps (default 64)
   --top-k <n>            proponents and opponents per example (default 5)
+
+attribute options:
+  --method <name>        saliency, gradientXInput, integratedGradients (ig), gradientShap,
+                         smoothGrad, occlusion, featureAblation, kernelShap, lime, deepLift, lrp
+  --target <t>           label-free (default), class[:k] (the predicted class without k),
+                         prob-weighted, unit:j or all-units
+  --index <i>            the test example (default 0)
+  --out <file.json>      also write the maps as JSON
+
+checks options:
+  --method <name>        as above (default integratedGradients)
+  --target <t>           for the consistency and sanity checks: label-free (default),
+                         class[:k], prob-weighted or unit:j
+  --examples <n>         use test examples 0..n-1 (default 8)
+  --indices <i,j,...>    use these test examples instead
+  --sanity-index <i>     the example of the sanity check (default: the first)
+  --compare <manifest>   compare label-free maps with this run's encoder
+  --compare-checkpoint <path>  ... or with this checkpoint
+  --out <file.json>      also write the results as JSON
+
+method options (attribute and checks):
+  --steps <n>            integrated-gradients steps
+  --samples <n>          samples of gradientShap, smoothGrad, kernelShap and lime
+  --baseline <b>         zeros, mean (training mean), blur[:sigma], uniform[:seed],
+                         constant:<value> or file:<path.npy>
+  --settings '<json>'    any other method settings, e.g. '{"rule": "riemann_trapezoid"}'
+
+common options:
   --checkpoint <path>    the checkpoint to explain, as written in the manifest (default: the last)
   --backend <name>       force a TensorFlow.js backend: tensorflow, wasm or cpu`;
 

@@ -1,12 +1,42 @@
 #!/usr/bin/env node
 /** `modeldebug`: the command-line face of the engine. */
-import { parseArgs, USAGE, UsageError } from './args';
+import { USAGE, UsageError, type ExplainCommand } from './args';
+import type { AttributeCommand, ChecksCommand } from './attributionArgs';
+import { formatAttributeSummary, formatChecksSummary } from './attributionSummary';
+import { parseCommand, type Command } from './commands';
+import { runAttribute } from './runAttribute';
+import { runChecks } from './runChecks';
 import { runExplain } from './runExplain';
 
+type Log = (line: string) => void;
+
+async function explain(command: ExplainCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { report, jsonPath, htmlPath } = await runExplain(command, log, signal);
+  console.log(`report.json: ${jsonPath}`);
+  console.log(`report.html: ${htmlPath}`);
+  console.log('timings (s):');
+  for (const [phase, seconds] of Object.entries(report.timings)) console.log(`  ${phase.padEnd(20)} ${seconds.toFixed(2)}`);
+  return 0;
+}
+
+async function attribute(command: AttributeCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { result, jsonPath } = await runAttribute(command, log, signal);
+  console.log(formatAttributeSummary(result, command.index));
+  if (jsonPath) console.log(`maps: ${jsonPath}`);
+  return 0;
+}
+
+async function checks(command: ChecksCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { results, sanityIndex, jsonPath } = await runChecks(command, log, signal);
+  console.log(formatChecksSummary(results, sanityIndex));
+  if (jsonPath) console.log(`results: ${jsonPath}`);
+  return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
 async function main(): Promise<number> {
-  let command;
+  let command: Command;
   try {
-    command = parseArgs(process.argv.slice(2));
+    command = parseCommand(process.argv.slice(2));
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`modeldebug: ${error.message}\n\n${USAGE}`);
@@ -16,14 +46,16 @@ async function main(): Promise<number> {
   }
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
-  const log = (line: string): void => console.error(line);
+  const log: Log = (line) => console.error(line);
   try {
-    const { report, jsonPath, htmlPath } = await runExplain(command, log, controller.signal);
-    console.log(`report.json: ${jsonPath}`);
-    console.log(`report.html: ${htmlPath}`);
-    console.log('timings (s):');
-    for (const [phase, seconds] of Object.entries(report.timings)) console.log(`  ${phase.padEnd(20)} ${seconds.toFixed(2)}`);
-    return 0;
+    switch (command.command) {
+      case 'explain':
+        return await explain(command, log, controller.signal);
+      case 'attribute':
+        return await attribute(command, log, controller.signal);
+      case 'checks':
+        return await checks(command, log, controller.signal);
+    }
   } catch (error) {
     const e = error as { message?: string; file?: string };
     console.error(`modeldebug: ${e.message ?? String(error)}`);

@@ -3,7 +3,7 @@ import type { AttributeResult } from '../../protocol/engineProtocol';
 import { COMMON_FIELDS, readCommon, secondsSince, throttledProgress, type AttributionJobContext } from './attributionJobContext';
 import { computeAttribution } from './computeAttribution';
 import { checkIndices, openExplainedModel } from './explainedModel';
-import { parseBaseline, parseTarget, readMethodName, resolveMethodSpec } from './methodSpecs';
+import { parseBaseline, parseTarget, readMethodName, resolveMethodSpec, takesBaseline } from './methodSpecs';
 import { readInteger, readObject } from './paramReader';
 
 export async function attribute(params: unknown, context: AttributionJobContext): Promise<AttributeResult> {
@@ -36,6 +36,7 @@ export async function attribute(params: unknown, context: AttributionJobContext)
     seconds: secondsSince(start),
   };
   if (subject.run.test.columns) reply.columns = subject.run.test.columns;
-  if (result.notes.length > 0) reply.notes = result.notes;
+  const notes = baseline && !takesBaseline(spec) ? [...result.notes, `${name} takes no baseline; the baseline given was not used.`] : result.notes;
+  if (notes.length > 0) reply.notes = notes;
   return reply;
 }

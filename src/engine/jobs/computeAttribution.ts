@@ -132,6 +132,9 @@ function registryPlan(task: AttributionTask, request: AttributionRequest, input:
   const single = (fn: ScalarFunction): Part => ({ weight: 1, run: (options) => runAttribution(request, { ...options, target: fn, input, referenceData }) });
   const disposers: Array<() => void> = [];
   const notes: string[] = [];
+  if (request.method === 'featureAblation' || request.method === 'kernelShap' || request.method === 'lime') {
+    notes.push(`${request.method} gives each feature group (${request.features.kind}) one value, shared by all its features${request.method === 'kernelShap' ? '; completeness sums over the groups' : ''}.`);
+  }
   const plan = (target: ResolvedAttributeTarget, maps: MapPlan[]): Plan => ({ target, maps, notes, dispose: () => disposers.forEach((d) => d()) });
   const { target } = task;
   switch (target.kind) {

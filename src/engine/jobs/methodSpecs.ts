@@ -12,7 +12,12 @@ import {
 } from '../../protocol/engineProtocol';
 import { RpcError } from '../../protocol/rpc';
 import { AttributionRequestError, parseAttributionRequest, parseBaselineSpec, type AttributionRequest, type BaselineSpec, type FeatureSpec } from '../attribution/requests';
+import { DEFAULT_GRADIENT_SHAP_SAMPLES } from '../attribution/gradientShap';
+import { DEFAULT_IG_RULE, DEFAULT_IG_STEPS } from '../attribution/integratedGradients';
+import { DEFAULT_KERNEL_SHAP_SAMPLES } from '../attribution/kernelShap';
+import { DEFAULT_LIME_SAMPLES } from '../attribution/lime';
 import { resolveRule, type LrpRuleName } from '../attribution/propagation/lrpRules';
+import { DEFAULT_SMOOTH_GRAD_SAMPLES, DEFAULT_SMOOTH_GRAD_SIGMA } from '../attribution/smoothGrad';
 import { invalidParam, readInteger, readObject, readOptionalNumber, type JsonObject } from './paramReader';
 
 export interface DeepLiftSpec {
@@ -118,6 +123,15 @@ function defaultOcclusionWindow(exampleShape: readonly number[]): { window: numb
   return { window: exampleShape.map(() => 1), strides: exampleShape.map(() => 1) };
 }
 
+/** The registry's own defaults, written out so the reply says what ran and equal requests share a cache key. */
+const RUN_DEFAULTS: Record<string, JsonObject> = {
+  integratedGradients: { steps: DEFAULT_IG_STEPS, rule: DEFAULT_IG_RULE },
+  gradientShap: { samples: DEFAULT_GRADIENT_SHAP_SAMPLES, sigma: 0, seed: 0 },
+  smoothGrad: { mode: 'smoothgrad', samples: DEFAULT_SMOOTH_GRAD_SAMPLES, sigma: DEFAULT_SMOOTH_GRAD_SIGMA, seed: 0 },
+  kernelShap: { samples: DEFAULT_KERNEL_SHAP_SAMPLES, seed: 0 },
+  lime: { samples: DEFAULT_LIME_SAMPLES, seed: 0 },
+};
+
 const TAKES_BASELINE = new Set(['integratedGradients', 'occlusion', 'featureAblation', 'kernelShap', 'lime', 'deepLift']);
 
 /** Folds the request-level baseline in and fills defaults, on a copy of the raw settings. */
@@ -140,6 +154,7 @@ function withDefaults(raw: JsonObject, baseline: BaselineSpec | undefined, examp
   if ((name === 'featureAblation' || name === 'kernelShap' || name === 'lime') && o.features === undefined) o.features = defaultFeatures(exampleShape);
   if (name === 'occlusion' && o.window === undefined) Object.assign(o, defaultOcclusionWindow(exampleShape));
   if (name === 'lrp') o.rule ??= 'epsilon';
+  Object.assign(o, { ...RUN_DEFAULTS[name], ...o });
   return o;
 }
 
@@ -173,6 +188,12 @@ export function resolveMethodSpec(value: unknown, baseline: BaselineSpec | undef
     return { method: 'deepLift', baseline: asInvalidParams(() => parseBaselineSpec(o.baseline, `${field}.baseline`)) };
   }
   return asInvalidParams(() => parseAttributionRequest(filled, field));
+}
+
+/** Whether a request-level baseline reaches this method (it is ignored by saliency, gradient x input and LRP). */
+export function takesBaseline(spec: MethodSpec): boolean {
+  if (spec.method === 'smoothGrad') return takesBaseline(spec.base);
+  return TAKES_BASELINE.has(spec.method) || spec.method === 'gradientShap';
 }
 
 export function toSettings(spec: MethodSpec): AttributeMethodSpec {
