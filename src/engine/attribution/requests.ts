@@ -3,6 +3,7 @@
  * all through one message. `parseAttributionRequest` validates untrusted
  * settings and names the offending field; unknown fields are rejected.
  */
+import { ATTRIBUTE_METHOD_NAMES } from '../../protocol/engineProtocol';
 import { LIME_DISTANCES, LIME_SURROGATES, type LimeDistance, type LimeSurrogate } from './lime';
 import { QUADRATURE_RULES, type QuadratureRule } from './quadrature';
 import { SMOOTH_GRAD_MODES, type SmoothGradMode } from './smoothGrad';
@@ -59,17 +60,10 @@ export type AttributionRequest =
   | LimeRequest;
 
 export type AttributionMethodName = AttributionRequest['method'];
-export const ATTRIBUTION_METHODS: readonly AttributionMethodName[] = [
-  'saliency',
-  'gradientXInput',
-  'integratedGradients',
-  'gradientShap',
-  'smoothGrad',
-  'occlusion',
-  'featureAblation',
-  'kernelShap',
-  'lime',
-];
+// The protocol lists every method the engine answers; the propagation ones are served by propagation/.
+export const ATTRIBUTION_METHODS: readonly AttributionMethodName[] = ATTRIBUTE_METHOD_NAMES.filter(
+  (name): name is AttributionMethodName => name !== 'deepLift' && name !== 'lrp',
+);
 const SMOOTHABLE: readonly string[] = ['saliency', 'gradientXInput', 'integratedGradients', 'gradientShap'];
 
 type Json = Record<string, unknown>;

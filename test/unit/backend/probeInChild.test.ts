@@ -4,15 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeInChild } from '../../../src/engine/backend/probeInChild';
+import { isAlive } from '../support/process';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('a probe that exits 0 passes and receives its arguments', async () => {
   assert.deepEqual(await probeInChild("if (process.argv[1] !== 'hello') process.exit(5);", ['hello'], 10_000), { ok: true });

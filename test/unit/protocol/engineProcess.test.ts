@@ -4,18 +4,11 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { EngineProcess } from '../../../src/host/engineProcess';
 import { defineRequest } from '../../../src/protocol/rpc';
+import { isAlive } from '../support/process';
 
 const fixtures = path.join(__dirname, 'fixtures');
 const Echo = defineRequest<Float32Array, { sum: number; isTyped: boolean; back: Float32Array }>('echo', 30_000);
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 test('numeric payloads over 10k values cross the fork as typed arrays', async () => {
   const engine = EngineProcess.start({ enginePath: path.join(fixtures, 'echoEngine.ts'), execArgv: ['--import', 'tsx'] });
