@@ -32,3 +32,20 @@ export function completenessReadout(c: Completeness): CompletenessReadout {
   const expected = formatNumber(c.expected);
   return { sum, expected, relativeGap, text: `Σ attributions ${sum} vs. expected ${expected} (${gapText})` };
 }
+
+export interface EntropyFigures {
+  entropy: number | null;
+  averageEntropy: number | null;
+  maxEntropy: number;
+  units: number;
+  exampleCount: number;
+}
+
+/** The saliency entropy of this example and on average, beside S_max = ln d, in nats. */
+export function entropyReadout(f: EntropyFigures): { example: string; average: string; max: string } {
+  const ratio = (s: number): string => (f.maxEntropy > 0 ? ` (${Math.round((s / f.maxEntropy) * 100)}% of S_max)` : '');
+  const example = f.entropy === null || !Number.isFinite(f.entropy) ? 'S(x) undefined: no feature is salient for any unit' : `S(x) = ${formatNumber(f.entropy)}${ratio(f.entropy)}`;
+  const over = `over ${f.exampleCount} example${f.exampleCount === 1 ? '' : 's'}`;
+  const average = f.averageEntropy === null || !Number.isFinite(f.averageEntropy) ? `mean S undefined ${over}` : `mean S = ${formatNumber(f.averageEntropy)} ${over}`;
+  return { example, average, max: `S_max = ln ${f.units} = ${formatNumber(f.maxEntropy)}` };
+}

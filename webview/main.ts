@@ -1,10 +1,29 @@
 /**
- * The explanation panel page: says ready, then asks the host for an
- * explanation whenever the user picks a test example or a checkpoint. Only the
- * latest request's answer is shown.
+ * The explanation panel page: says ready, then asks the host for the
+ * training-example explanation and for the attribution whenever the user picks
+ * a test example, a checkpoint or an attribution setting, and for the per-unit
+ * maps and checks on demand. Each kind of request is a lane: a new one cancels
+ * the one before, and only the latest answer is shown. The example, checkpoint
+ * and settings are saved with setState, so a reload restores them.
  */
 import { RpcEndpoint, RpcError } from '../src/protocol/rpc';
-import { BackendNotification, PanelExplainRequest, PanelReadyRequest, RevealExampleRequest, type PanelInit, type PanelState } from '../src/protocol/webviewProtocol';
+import {
+  BackendNotification,
+  PanelAttributeRequest,
+  PanelConsistencyRequest,
+  PanelExplainRequest,
+  PanelReadyRequest,
+  PanelSanityRequest,
+  PanelUnitsRequest,
+  RevealExampleRequest,
+  type PanelAttributionSettings,
+  type PanelInit,
+  type PanelState,
+} from '../src/protocol/webviewProtocol';
+import { AttributionView } from './attributionView';
+import { ChecksView, type CheckKind } from './checksView';
+import { RequestLane } from './requestLane';
+import { methodText } from './settingsModel';
 import { registerToolkit } from './toolkit';
 import { hostTransport } from './transport';
 import { PanelView } from './view';
@@ -24,25 +43,122 @@ function main(): void {
   const api = vscodeApi<PanelState>();
   const rpc = new RpcEndpoint(hostTransport(api));
   let init: PanelInit | undefined;
-  let latest = 0;
+  let settings: PanelAttributionSettings | undefined;
+  let testIndex = 0;
+  let checkpoint = '';
+  const explainLane = new RequestLane();
+  const attributeLane = new RequestLane();
+  const checkLanes: Record<CheckKind, RequestLane> = { units: new RequestLane(), consistency: new RequestLane(), sanity: new RequestLane() };
 
-  const explain = async (testIndex: number, checkpoint: string): Promise<void> => {
+  const save = (): void => {
+    if (init) api.setState({ manifestPath: init.manifestPath, checkpoint, testIndex, ...(settings ? { settings } : {}), checkExamples: checks.exampleCount });
+  };
+
+  const explain = (): void => {
     if (!init) return;
-    const request = ++latest;
-    api.setState({ manifestPath: init.manifestPath, checkpoint, testIndex });
     view.showError(undefined);
-    view.setBusy(`Explaining test example #${testIndex}…`);
-    try {
-      const explanation = await rpc.call(PanelExplainRequest, { testIndex, checkpoint });
-      if (request !== latest) return;
-      view.showExplanation(explanation);
-      view.setBusy(undefined);
-    } catch (error) {
-      if (request !== latest) return;
-      view.setBusy(undefined);
-      view.showError(isCancelled(error) ? 'Cancelled. Pick an example to try again.' : errorText(error), !isCancelled(error));
+    view.setBusy(`Finding proponents and opponents of test example #${testIndex}…`);
+    const index = testIndex;
+    void explainLane.run((signal) => rpc.call(PanelExplainRequest, { testIndex: index, checkpoint }, { signal }), {
+      done: (explanation) => {
+        view.showExplanation(explanation);
+        view.setBusy(undefined);
+      },
+      failed: (error) => {
+        view.setBusy(undefined);
+        view.showError(isCancelled(error) ? 'Cancelled. Pick an example to try again.' : errorText(error), !isCancelled(error));
+      },
+    });
+  };
+
+  const attribute = (): void => {
+    if (!init || !settings) return;
+    const params = { testIndex, checkpoint, settings };
+    const shown = settings;
+    const status = attribution.status;
+    status.start(`${methodText(shown, init.view)} for test example #${testIndex}…`);
+    void attributeLane.run((signal) => rpc.call(PanelAttributeRequest, params, { signal, onProgress: (p) => status.progress(p) }), {
+      done: (result) => {
+        status.stop();
+        if (result.target.kind === 'allUnits') attribution.settings.setUnits(result.maps.length);
+        attribution.show(result, shown, init!);
+      },
+      failed: (error) => status.fail(isCancelled(error) ? 'Cancelled.' : errorText(error)),
+      cancelled: () => status.fail('Cancelled. Change a setting to run again.'),
+    });
+  };
+
+  const runCheck = (kind: CheckKind): void => {
+    if (!init || !settings) return;
+    const status = checks.status(kind);
+    const shown = settings;
+    const label = methodText(shown, init.view);
+    const onProgress = (p: { message: string; fraction?: number }): void => status.progress(p);
+    const common = { testIndex, checkpoint, settings: shown };
+    const exampleCount = checks.exampleCount;
+    const failed = (error: unknown): void => status.fail(isCancelled(error) ? 'Cancelled.' : errorText(error));
+    const cancelled = (): void => status.fail('Cancelled.');
+    const lane = checkLanes[kind];
+    if (kind === 'units') {
+      status.start(`Per-unit maps over ${exampleCount} example${exampleCount === 1 ? '' : 's'}…`);
+      void lane.run((signal) => rpc.call(PanelUnitsRequest, { ...common, exampleCount }, { signal, onProgress }), {
+        done: (result) => {
+          status.stop();
+          attribution.settings.setUnits(result.units);
+          checks.showUnits(result, label);
+        },
+        failed,
+        cancelled,
+      });
+    } else if (kind === 'consistency') {
+      status.start(`Consistency check over ${exampleCount} example${exampleCount === 1 ? '' : 's'}…`);
+      void lane.run((signal) => rpc.call(PanelConsistencyRequest, { ...common, exampleCount }, { signal, onProgress }), {
+        done: (result) => {
+          status.stop();
+          checks.showConsistency(result, label);
+        },
+        failed,
+        cancelled,
+      });
+    } else {
+      status.start('Sanity check…');
+      void lane.run((signal) => rpc.call(PanelSanityRequest, common, { signal, onProgress }), {
+        done: (result) => {
+          status.stop();
+          checks.showSanity(result, label);
+        },
+        failed,
+        cancelled,
+      });
     }
   };
+
+  /** The example or checkpoint changed: everything is recomputed or marked as computed for the old one. */
+  const pick = (index: number, chosen: string): void => {
+    testIndex = index;
+    checkpoint = chosen;
+    save();
+    attribution.markStale();
+    checks.markStale('Computed for another example or checkpoint; run it again to update.');
+    explain();
+    attribute();
+  };
+
+  const attribution = new AttributionView({
+    settingsChanged: (next) => {
+      settings = next;
+      if (init) attribution.settingsChanged(next, init);
+      save();
+      checks.markStale('Computed with other attribution settings; run it again to update.');
+      attribute();
+    },
+    cancel: () => attributeLane.cancel(),
+  });
+  const checks = new ChecksView({
+    run: runCheck,
+    cancel: (kind) => checkLanes[kind].cancel(),
+    examplesChanged: () => save(),
+  });
 
   const ready = async (): Promise<void> => {
     view.showError(undefined);
@@ -50,24 +166,33 @@ function main(): void {
     try {
       const restored = api.getState();
       init = await rpc.call(PanelReadyRequest, restored ? { restored } : {});
+      settings = init.settings;
       view.showInit(init);
-      await explain(init.testIndex, init.checkpoint);
+      attribution.showInit(init);
+      checks.showInit(init);
+      view.setBusy(undefined);
+      pick(init.testIndex, init.checkpoint);
     } catch (error) {
       view.setBusy(undefined);
       view.showError(errorText(error), true);
     }
   };
 
-  const view = new PanelView(document.getElementById('app')!, {
-    pick: (testIndex, checkpoint) => void explain(testIndex, checkpoint),
-    reveal: (index) => {
-      rpc.call(RevealExampleRequest, { split: 'train', index }).catch((error: unknown) => view.showError(errorText(error)));
+  const view = new PanelView(
+    document.getElementById('app')!,
+    {
+      pick,
+      reveal: (index) => {
+        rpc.call(RevealExampleRequest, { split: 'train', index }).catch((error: unknown) => view.showError(errorText(error)));
+      },
+      retry: () => {
+        if (init) pick(view.testIndex, view.selectedCheckpoint ?? init.checkpoint);
+        else void ready();
+      },
     },
-    retry: () => {
-      if (init) void explain(view.testIndex, view.selectedCheckpoint ?? init.checkpoint);
-      else void ready();
-    },
-  });
+    attribution,
+    checks,
+  );
   rpc.onNotification(BackendNotification, ({ backend }) => view.setBackend(backend));
   void ready();
 }

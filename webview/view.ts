@@ -1,8 +1,14 @@
-/** Builds the panel's DOM once and updates it; all behaviour goes out through the callbacks. */
+/**
+ * Builds the panel's DOM once and updates it; all behaviour goes out through
+ * the callbacks. The attribution and the checks are their own components; this
+ * holds the example and checkpoint pickers and the training examples.
+ */
 import type { BackendName } from '../src/protocol/engineProtocol';
 import type { PanelExplanation, PanelInit } from '../src/protocol/webviewProtocol';
-import { renderSaliency, type SaliencyElements } from './saliencyView';
-import { labelText, renderThumbnails } from './thumbnails';
+import type { AttributionView } from './attributionView';
+import type { ChecksView } from './checksView';
+import { el } from './dom';
+import { renderThumbnails } from './thumbnails';
 import { createButton, createDropdown, createProgressRing, type Dropdown } from './toolkit';
 
 export interface ViewCallbacks {
@@ -10,13 +16,6 @@ export interface ViewCallbacks {
   pick(testIndex: number, checkpoint: string): void;
   reveal(trainIndex: number): void;
   retry(): void;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const element = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  element.append(...children);
-  return element;
 }
 
 export class PanelView {
@@ -36,20 +35,14 @@ export class PanelView {
   private readonly content = el('div', { class: 'content', hidden: '' });
   private readonly proponents = el('ol', { class: 'thumbs', id: 'proponents', 'aria-label': 'Proponents' });
   private readonly opponents = el('ol', { class: 'thumbs', id: 'opponents', 'aria-label': 'Opponents' });
-  private readonly saliency: SaliencyElements = {
-    image: el('canvas', { 'data-testid': 'test-image', role: 'img', class: 'pixelated' }),
-    heatmap: el('canvas', { 'data-testid': 'saliency-heatmap', role: 'img', class: 'pixelated' }),
-    colorBar: el('canvas', { class: 'colorbar', 'aria-hidden': 'true' }),
-    legendMin: el('span'),
-    legendMax: el('span'),
-    legendRange: el('p', { class: 'muted legend-range' }),
-    completeness: el('p', { class: 'completeness', 'data-testid': 'completeness', hidden: '' }),
-    caption: el('p', { class: 'caption' }),
-  };
+  private readonly examplesCaption = el('p', { class: 'caption' });
+  private readonly examplesSection = el('section', { class: 'examples', 'aria-label': 'Training examples', hidden: '' });
 
   constructor(
     private readonly root: HTMLElement,
     private readonly callbacks: ViewCallbacks,
+    private readonly attribution: AttributionView,
+    private readonly checks: ChecksView,
   ) {
     this.build();
   }
@@ -64,6 +57,7 @@ export class PanelView {
 
   showInit(init: PanelInit): void {
     this.init = init;
+    this.content.hidden = false;
     this.title.textContent = init.runName;
     this.setBackend(init.backend);
     this.indexInput.max = String(init.testCount - 1);
@@ -92,10 +86,11 @@ export class PanelView {
     this.retryButton.hidden = !canRetry;
   }
 
+  /** The example's proponents and opponents (the explanation's own saliency is superseded by the attribution section). */
   showExplanation(explanation: PanelExplanation): void {
     const classNames = this.init?.classNames;
-    this.content.hidden = false;
-    renderSaliency(this.saliency, explanation, labelText(explanation, classNames));
+    this.examplesSection.hidden = false;
+    this.examplesCaption.textContent = `For test example #${explanation.testIndex} at ${explanation.checkpoint}`;
     const size = { height: explanation.height, width: explanation.width };
     renderThumbnails(this.proponents, 'proponent', explanation.proponents, size, classNames, (i) => this.callbacks.reveal(i));
     renderThumbnails(this.opponents, 'opponent', explanation.opponents, size, classNames, (i) => this.callbacks.reveal(i));
@@ -117,30 +112,14 @@ export class PanelView {
       this.busy,
     );
 
-    const legend = el(
-      'div',
-      { class: 'legend', 'aria-label': 'Colour scale' },
-      this.saliency.colorBar,
-      el('div', { class: 'ticks' }, this.saliency.legendMin, el('span', {}, '0'), this.saliency.legendMax),
-      this.saliency.legendRange,
-    );
-    const figures = el(
-      'section',
-      { class: 'saliency', 'aria-label': 'Saliency' },
-      el('div', { class: 'images' }, el('figure', {}, this.saliency.image, el('figcaption', {}, 'Input')), el('figure', {}, this.saliency.heatmap, el('figcaption', {}, 'Saliency over input'))),
-      this.saliency.caption,
-      legend,
-      this.saliency.completeness,
-    );
-    const examples = el(
-      'section',
-      { class: 'examples', 'aria-label': 'Training examples' },
+    this.examplesSection.append(
       el('h2', {}, 'Proponents ', el('span', { class: 'muted' }, 'training examples that pulled the representation towards this one')),
       this.proponents,
       el('h2', {}, 'Opponents ', el('span', { class: 'muted' }, 'training examples that pushed it away')),
       this.opponents,
+      this.examplesCaption,
     );
-    this.content.append(figures, examples);
+    this.content.append(this.attribution.element, this.examplesSection, this.checks.unitsSection, this.checks.checksSection);
     this.root.replaceChildren(el('header', {}, this.title, this.backend), controls, this.error, this.content);
 
     this.prev.addEventListener('click', () => this.step(-1));

@@ -84,6 +84,7 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
       loadManifest: () => loadManifest(manifestPath, readBytes),
       engine: this.deps.engine,
       ui: this.sessionUi(panel),
+      readText: async (file) => new TextDecoder().decode(await readBytes(file)),
     });
     const channel = new PageChannel(panel.webview, (endpoint) => session.attach(endpoint));
     const webview = panel.webview;

@@ -10,18 +10,27 @@ import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendName, t
 import type { RunManifest } from '../../protocol/manifest';
 import {
   BackendNotification,
+  DEFAULT_CHECK_EXAMPLES,
+  inputViewFor,
+  PanelAttributeRequest,
+  PanelConsistencyRequest,
   PanelExplainRequest,
   PanelReadyRequest,
+  PanelSanityRequest,
+  PanelUnitsRequest,
   RevealExampleRequest,
   type PanelExplanation,
   type PanelInit,
 } from '../../protocol/webviewProtocol';
 import type { EngineHandle, EngineSource } from '../engineHandle';
+import { AttributionService } from './attributionService';
+import { parseCheckExamples, restoreAttributionSettings, type AttributionLimits } from './attributionSettings';
 import { assembleExplanation } from './explanationAssembler';
 import { ExplanationCache } from './explanationCache';
 import { describeError, isCancellation, toRpcError } from './errors';
 import { locateExample, type ExampleLocation } from './exampleLocation';
 import { indexInRange, parseExplainParams, parseReadyParams, parseRevealParams, type PanelLimits } from './panelValidation';
+import { representationUnits } from './representationUnits';
 
 export const TOP_K = 5;
 
@@ -41,6 +50,8 @@ export interface SessionOptions {
   ui: SessionUi;
   /** The checkpoint the user right-clicked, as written in the manifest. */
   checkpoint?: string;
+  /** Reads a workspace file as text (a checkpoint's model.json, for the representation's width); without it the width is left to the engine. */
+  readText?: (file: string) => Promise<string>;
 }
 
 interface OpenRun {
@@ -48,6 +59,7 @@ interface OpenRun {
   manifest: RunManifest;
   summary: RunSummary;
   limits: PanelLimits;
+  attribution: AttributionLimits;
 }
 
 function anySignal(signals: AbortSignal[]): AbortSignal {
@@ -62,9 +74,20 @@ export class PanelSession {
   private notifiedBackend: BackendName | undefined;
   private readonly explanations = new ExplanationCache<PanelExplanation>();
   private readonly lifetime = new AbortController();
+  private readonly attribution: AttributionService;
 
   constructor(private readonly options: SessionOptions) {
     this.checkpoint = options.checkpoint;
+    this.attribution = new AttributionService({
+      manifestPath: options.manifestPath,
+      engine: options.engine,
+      openRun: (signal) => this.openRun(signal),
+      checkpoint: (chosen, run) => {
+        if (chosen !== undefined) this.checkpoint = chosen;
+        return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
+      },
+      lifetime: this.lifetime.signal,
+    });
   }
 
   get manifestPath(): string {
@@ -78,6 +101,10 @@ export class PanelSession {
     endpoint.onRequest(PanelReadyRequest, (params, context) => this.ready(endpoint, params, context));
     endpoint.onRequest(PanelExplainRequest, (params) => this.explain(params));
     endpoint.onRequest(RevealExampleRequest, (params) => this.reveal(params));
+    endpoint.onRequest(PanelAttributeRequest, (params, context) => this.guard(() => this.attribution.attribute(params, context)));
+    endpoint.onRequest(PanelUnitsRequest, (params, context) => this.guard(() => this.attribution.latentUnits(params, context)));
+    endpoint.onRequest(PanelConsistencyRequest, (params, context) => this.guard(() => this.attribution.consistency(params, context)));
+    endpoint.onRequest(PanelSanityRequest, (params, context) => this.guard(() => this.attribution.sanity(params, context)));
   }
 
   /** Tells the page about a backend change (after a restart), once it is ready. */
@@ -91,6 +118,7 @@ export class PanelSession {
   dispose(): void {
     this.lifetime.abort();
     this.explanations.clear();
+    this.attribution.clear();
   }
 
   private async ready(endpoint: RpcEndpoint, raw: unknown, context: RequestContext): Promise<PanelInit> {
@@ -103,9 +131,17 @@ export class PanelSession {
     }
     const checkpoints = run.limits.checkpoints;
     let testIndex = 0;
+    let savedSettings: unknown;
+    let checkExamples = DEFAULT_CHECK_EXAMPLES;
     if (restored && path.resolve(restored.manifestPath) === path.resolve(this.manifestPath)) {
       if (indexInRange(restored.testIndex, run.limits.testCount)) testIndex = restored.testIndex;
       if (restored.checkpoint !== undefined && checkpoints.includes(restored.checkpoint)) this.checkpoint = restored.checkpoint;
+      savedSettings = restored.settings;
+      try {
+        checkExamples = parseCheckExamples(restored.checkExamples);
+      } catch {
+        // Keep the default.
+      }
     }
     if (this.checkpoint === undefined || !checkpoints.includes(this.checkpoint)) this.checkpoint = checkpoints[checkpoints.length - 1]!;
     this.readyEndpoint = endpoint;
@@ -119,7 +155,13 @@ export class PanelSession {
       checkpoint: this.checkpoint,
       testCount: run.limits.testCount,
       testIndex,
+      settings: restoreAttributionSettings(savedSettings, run.attribution),
+      checkExamples,
+      exampleShape: [...run.attribution.exampleShape],
+      view: run.attribution.view,
+      hasClassOutput: run.attribution.hasClassOutput,
     };
+    if (run.attribution.latentUnits !== undefined) init.latentUnits = run.attribution.latentUnits;
     const classNames = run.summary.classNames ?? run.manifest.classNames;
     if (classNames) init.classNames = classNames;
     const engine = await this.options.engine.acquire().catch(() => undefined);
@@ -171,6 +213,14 @@ export class PanelSession {
     return assembleExplanation(result, explained, test, train);
   }
 
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.fail(error);
+    }
+  }
+
   private async reveal(raw: unknown): Promise<void> {
     try {
       const run = await this.openRun(this.lifetime.signal);
@@ -213,7 +263,24 @@ export class PanelSession {
       checkpoints: manifest.checkpoints.map((c) => c.path),
     };
     this.explanations.clear();
-    return { generation: engine.generation, manifest, summary, limits };
+    this.attribution.clear();
+    return { generation: engine.generation, manifest, summary, limits, attribution: await this.attributionLimits(manifest, summary) };
+  }
+
+  private async attributionLimits(manifest: RunManifest, summary: RunSummary): Promise<AttributionLimits> {
+    const exampleShape = summary.test.exampleShape;
+    const classNames = summary.classNames ?? manifest.classNames;
+    const limits: AttributionLimits = { view: inputViewFor(exampleShape), exampleShape, hasClassOutput: summary.lossKind === 'crossEntropy' };
+    if (limits.hasClassOutput && classNames) limits.classCount = classNames.length;
+    const last = manifest.checkpoints[manifest.checkpoints.length - 1];
+    if (this.options.readText && last) {
+      const folder = path.resolve(path.dirname(this.manifestPath), last.path);
+      const modelJson = folder.endsWith('.json') ? folder : path.join(folder, 'model.json');
+      const text = await this.options.readText(modelJson).catch(() => undefined);
+      const units = text === undefined ? undefined : representationUnits(text, summary.representationLayer);
+      if (units !== undefined) limits.latentUnits = units;
+    }
+    return limits;
   }
 
   /** Shows a failure to the user (unless it was a cancellation) and turns it into what the page receives. */

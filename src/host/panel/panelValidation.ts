@@ -51,7 +51,9 @@ export function isPanelState(value: unknown): value is PanelState {
     typeof s.testIndex === 'number' &&
     Number.isSafeInteger(s.testIndex) &&
     s.testIndex >= 0 &&
-    (s.checkpoint === undefined || (typeof s.checkpoint === 'string' && s.checkpoint.length < 4096))
+    (s.checkpoint === undefined || (typeof s.checkpoint === 'string' && s.checkpoint.length < 4096)) &&
+    // The settings are repaired against the run once it is open (restoreAttributionSettings); here they need only be an object.
+    (s.settings === undefined || (typeof s.settings === 'object' && s.settings !== null && !Array.isArray(s.settings)))
   );
 }
 
@@ -61,8 +63,8 @@ export function parseReadyParams(raw: unknown): { restored?: PanelState } {
   return isPanelState(o.restored) ? { restored: o.restored } : {};
 }
 
-export function parseExplainParams(raw: unknown, limits: PanelLimits): { testIndex: number; checkpoint?: string } {
-  const o = objectParams(raw, 'panel/explain');
+export function parseExplainParams(raw: unknown, limits: PanelLimits, method = 'panel/explain'): { testIndex: number; checkpoint?: string } {
+  const o = objectParams(raw, method);
   const testIndex = index(o.testIndex, limits.testCount, 'testIndex');
   const chosen = checkpoint(o.checkpoint, limits.checkpoints);
   return chosen === undefined ? { testIndex } : { testIndex, checkpoint: chosen };
