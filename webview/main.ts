@@ -23,7 +23,7 @@ import {
 import { AttributionView } from './attributionView';
 import { ChecksView, type CheckKind } from './checksView';
 import { RequestLane } from './requestLane';
-import { methodText } from './settingsModel';
+import { checkSignature, methodText } from './settingsModel';
 import { registerToolkit } from './toolkit';
 import { hostTransport } from './transport';
 import { PanelView } from './view';
@@ -88,10 +88,18 @@ function main(): void {
     });
   };
 
+  const signature = (kind: CheckKind, s: PanelAttributionSettings): string =>
+    checkSignature(kind, s, { testIndex, checkpoint, exampleCount: checks.exampleCount, view: init?.view ?? 'image' });
+  const refreshStale = (): void => {
+    const current = settings;
+    if (current) checks.updateStale((kind) => signature(kind, current));
+  };
+
   const runCheck = (kind: CheckKind): void => {
     if (!init || !settings) return;
     const status = checks.status(kind);
     const shown = settings;
+    const shownSignature = signature(kind, shown);
     const label = methodText(shown, init.view);
     const onProgress = (p: { message: string; fraction?: number }): void => status.progress(p);
     const common = { testIndex, checkpoint, settings: shown };
@@ -105,7 +113,8 @@ function main(): void {
         done: (result) => {
           status.stop();
           attribution.settings.setUnits(result.units);
-          checks.showUnits(result, label);
+          checks.showUnits(result, label, shownSignature);
+          refreshStale();
         },
         failed,
         cancelled,
@@ -115,7 +124,8 @@ function main(): void {
       void lane.run((signal) => rpc.call(PanelConsistencyRequest, { ...common, exampleCount }, { signal, onProgress }), {
         done: (result) => {
           status.stop();
-          checks.showConsistency(result, label);
+          checks.showConsistency(result, label, shownSignature);
+          refreshStale();
         },
         failed,
         cancelled,
@@ -125,7 +135,8 @@ function main(): void {
       void lane.run((signal) => rpc.call(PanelSanityRequest, common, { signal, onProgress }), {
         done: (result) => {
           status.stop();
-          checks.showSanity(result, label);
+          checks.showSanity(result, label, shownSignature);
+          refreshStale();
         },
         failed,
         cancelled,
@@ -139,7 +150,7 @@ function main(): void {
     checkpoint = chosen;
     save();
     attribution.markStale();
-    checks.markStale('Computed for another example or checkpoint; run it again to update.');
+    refreshStale();
     explain();
     attribute();
   };
@@ -149,7 +160,7 @@ function main(): void {
       settings = next;
       if (init) attribution.settingsChanged(next, init);
       save();
-      checks.markStale('Computed with other attribution settings; run it again to update.');
+      refreshStale();
       attribute();
     },
     cancel: () => attributeLane.cancel(),
@@ -157,7 +168,10 @@ function main(): void {
   const checks = new ChecksView({
     run: runCheck,
     cancel: (kind) => checkLanes[kind].cancel(),
-    examplesChanged: () => save(),
+    examplesChanged: () => {
+      save();
+      refreshStale();
+    },
   });
 
   const ready = async (): Promise<void> => {

@@ -140,6 +140,20 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** A checksum of the heatmap's pixels and how many are tinted, to tell a redraw from the same picture. */
+function heatmapDigest(heatmap) {
+  return heatmap.evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let digest = 0;
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      digest = (digest * 31 + data[i] * 3 + data[i + 1] * 5 + data[i + 2] * 7) % 2147483647;
+      if (Math.abs(data[i] - data[i + 2]) > 24) coloured++;
+    }
+    return { digest, coloured };
+  });
+}
+
 async function pollFor(what, ms, check) {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -259,13 +273,17 @@ async function exercise(page, port, checkpointFolder, manifest) {
   const heatmap = view.locator('[data-testid="saliency-heatmap"]');
   await heatmap.waitFor({ state: 'attached', timeout: 120_000 });
   log('the panel is up; waiting for the explanation');
-  await pollFor('the proponents, opponents or an error in the panel', EXPLAIN_TIMEOUT_MS, async () => {
-    const error = view.locator('.error:not([hidden]) p');
+  await pollFor('the proponents, opponents, the attribution heatmap or an error in the panel', EXPLAIN_TIMEOUT_MS, async () => {
+    const error = view.locator('.error:not([hidden]) p, .task-error:not([hidden])');
     if ((await error.count()) > 0) {
       const text = (await error.first().textContent())?.trim();
       if (text) throw new Error(`the panel shows an error: ${text}`);
     }
-    return (await view.locator('[data-testid="proponent"]').count()) > 0 && (await view.locator('[data-testid="opponent"]').count()) > 0;
+    return (
+      (await view.locator('[data-testid="proponent"]').count()) > 0 &&
+      (await view.locator('[data-testid="opponent"]').count()) > 0 &&
+      (await view.locator('[data-testid="saliency-heatmap"][data-state="ready"]').count()) > 0
+    );
   });
 
   const failures = [];
@@ -320,6 +338,22 @@ async function exercise(page, port, checkpointFolder, manifest) {
   await page.screenshot({ path: SCREENSHOT });
   log(`screenshot: ${SCREENSHOT}`);
 
+  // Changing the attribution method re-runs the attribution and redraws the heatmap.
+  const before = await heatmapDigest(heatmap);
+  const beforeMethod = await heatmap.getAttribute('data-method');
+  await view.locator('#method').click();
+  await view.locator('#method vscode-option[value="saliency"]').click();
+  const redrawn = await pollFor('the heatmap to redraw with saliency', EXPLAIN_TIMEOUT_MS, async () => {
+    const error = view.locator('.task-error:not([hidden])');
+    if ((await error.count()) > 0) throw new Error(`the attribution shows an error: ${(await error.first().textContent())?.trim()}`);
+    return (await heatmap.getAttribute('data-method')) === 'saliency' && (await heatmap.getAttribute('data-state')) === 'ready';
+  }).catch((error) => {
+    log(String(error));
+    return false;
+  });
+  const after = redrawn ? await heatmapDigest(heatmap) : before;
+  check(redrawn && after.coloured > 0 && after.digest !== before.digest, `switching the method from ${beforeMethod} to saliency redraws the heatmap (${before.digest} -> ${after.digest}, ${after.coloured} tinted pixels)`);
+
   // Revealing a proponent opens the labels file at its row (the demo keeps labels in a CSV).
   const labels = manifest.train?.labels?.path;
   if (labels && labels.endsWith('.csv')) {
@@ -353,12 +387,14 @@ async function exercise(page, port, checkpointFolder, manifest) {
         const text = (await error.first().textContent())?.trim();
         if (text) throw new Error(`the restored panel shows an error: ${text}`);
       }
-      return (await restored.locator('[data-testid="proponent"]').count()) === 5;
+      return (await restored.locator('[data-testid="proponent"]').count()) === 5 && (await restored.locator('[data-testid="saliency-heatmap"][data-state="ready"]').count()) === 1;
     }).catch((error) => {
       log(String(error));
       return false;
     });
     check(back, 'the panel is restored after a window reload');
+    const restoredMethod = back ? await restored.locator('[data-testid="saliency-heatmap"]').getAttribute('data-method') : undefined;
+    check(restoredMethod === 'saliency', `the restored panel keeps the attribution settings (method ${restoredMethod})`);
   }
 
   if (failures.length > 0) throw new Error(`${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
