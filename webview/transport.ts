@@ -1,13 +1,12 @@
 /**
  * The page end of the host channel. Each page load tags its messages with a
  * random page id and accepts only replies carrying it; the host keeps one RPC
- * endpoint per page (see src/host/panel/pageChannel.ts, whose envelope this
- * mirrors), so a reply meant for an earlier load of the page never lands here.
+ * endpoint per page (src/host/panel/pageChannel.ts; the envelope is in
+ * src/protocol/webviewProtocol.ts), so a reply meant for an earlier load of the page never lands here.
  */
 import type { RpcMessage, Transport } from '../src/protocol/rpc';
+import { isPageEnvelope, PAGE_ENVELOPE_TAG, type PageEnvelope } from '../src/protocol/webviewProtocol';
 import type { VsCodeApi } from './vscodeApi';
-
-const ENVELOPE_TAG = 'modelDebugger/v1';
 
 function newPageId(): string {
   const bytes = new Uint8Array(16);
@@ -19,14 +18,13 @@ export function hostTransport(api: VsCodeApi<unknown>, target: Window = window):
   const page = newPageId();
   return {
     send(message: RpcMessage) {
-      api.postMessage({ tag: ENVELOPE_TAG, page, message });
+      const envelope: PageEnvelope = { tag: PAGE_ENVELOPE_TAG, page, message };
+      api.postMessage(envelope);
     },
     listen(listener) {
       const onMessage = (event: MessageEvent): void => {
         const data: unknown = event.data;
-        if (typeof data !== 'object' || data === null) return;
-        const envelope = data as { tag?: unknown; page?: unknown; message?: unknown };
-        if (envelope.tag === ENVELOPE_TAG && envelope.page === page) listener(envelope.message);
+        if (isPageEnvelope(data) && data.page === page) listener(data.message);
       };
       target.addEventListener('message', onMessage);
       return () => target.removeEventListener('message', onMessage);

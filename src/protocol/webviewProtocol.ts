@@ -304,3 +304,23 @@ export interface PanelSanity extends PanelResultBase {
 
 /** Sent by the webview's "Sanity check" button. */
 export const PanelSanityRequest = defineRequest<{ testIndex: number; checkpoint?: string; settings: PanelAttributionSettings }, PanelSanity>('panel/sanity', 60 * 60_000);
+
+/**
+ * Every message on the webview channel travels in this envelope. With
+ * `retainContextWhenHidden: false` the page is rebuilt each time the panel is
+ * shown again and its request ids start over, so each page load tags its
+ * messages with a random page id and the host keeps one endpoint per page.
+ */
+export const PAGE_ENVELOPE_TAG = 'modelDebugger/v1';
+
+export interface PageEnvelope {
+  tag: typeof PAGE_ENVELOPE_TAG;
+  page: string;
+  message: unknown;
+}
+
+export function isPageEnvelope(value: unknown): value is PageEnvelope {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.tag === PAGE_ENVELOPE_TAG && typeof v.page === 'string' && v.page.length > 0 && v.page.length <= 64;
+}

@@ -2,25 +2,12 @@
  * The host end of the webview channel. With `retainContextWhenHidden: false`
  * the page is rebuilt each time the panel is shown again, and the new page's
  * request ids start over; a reply meant for the old page must never reach the
- * new one. So every page load tags its messages with a random page id (see
- * webview/transport.ts, which mirrors the envelope below), and each page gets
+ * new one. So every page load tags its messages with a random page id (the envelope is
+ * defined in src/protocol/webviewProtocol.ts), and each page gets
  * its own RpcEndpoint here; the previous page's endpoint is closed.
  */
-import { RpcEndpoint, type RpcMessage, type Transport } from '../../protocol/rpc';
-
-export const ENVELOPE_TAG = 'modelDebugger/v1';
-
-export interface Envelope {
-  tag: typeof ENVELOPE_TAG;
-  page: string;
-  message: RpcMessage;
-}
-
-export function isEnvelope(value: unknown): value is { tag: typeof ENVELOPE_TAG; page: string; message: unknown } {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return v.tag === ENVELOPE_TAG && typeof v.page === 'string' && v.page.length > 0 && v.page.length <= 64;
-}
+import { RpcEndpoint, type Transport } from '../../protocol/rpc';
+import { isPageEnvelope, PAGE_ENVELOPE_TAG, type PageEnvelope } from '../../protocol/webviewProtocol';
 
 /** The slice of vscode.Webview this needs, so it can be tested without VS Code. */
 export interface WebviewLike {
@@ -49,7 +36,7 @@ export class PageChannel {
   }
 
   private receive(raw: unknown): void {
-    if (!isEnvelope(raw) || this.retired.has(raw.page)) return;
+    if (!isPageEnvelope(raw) || this.retired.has(raw.page)) return;
     if (raw.page !== this.page) this.openPage(raw.page);
     this.deliver?.(raw.message);
   }
@@ -61,7 +48,7 @@ export class PageChannel {
     this.deliver = undefined;
     const transport: Transport = {
       send: (message) => {
-        const envelope: Envelope = { tag: ENVELOPE_TAG, page, message };
+        const envelope: PageEnvelope = { tag: PAGE_ENVELOPE_TAG, page, message };
         // A closed or hidden webview rejects or returns false; the page will ask again when it comes back.
         void Promise.resolve(this.webview.postMessage(envelope)).catch(() => undefined);
       },

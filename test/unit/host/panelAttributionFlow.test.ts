@@ -29,8 +29,9 @@ import {
   PanelSanityRequest,
   PanelUnitsRequest,
   type PanelAttributionSettings,
+  PAGE_ENVELOPE_TAG,
 } from '../../../src/protocol/webviewProtocol';
-import { ENVELOPE_TAG, PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
+import { PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
 import { PanelSession } from '../../../src/host/panel/panelSession';
 import type { EngineHandle } from '../../../src/host/engineHandle';
 
@@ -157,7 +158,7 @@ function harness(): { page: RpcEndpoint; engine: FakeEngine; errors: string[]; s
   new PageChannel(webview, (endpoint) => session.attach(endpoint));
   const page = new RpcEndpoint({
     send: (message: RpcMessage) => {
-      for (const listener of toHost) listener(structuredClone({ tag: ENVELOPE_TAG, page: 'p1', message }));
+      for (const listener of toHost) listener(structuredClone({ tag: PAGE_ENVELOPE_TAG, page: 'p1', message }));
     },
     listen: (listener) => {
       const filtered = (raw: unknown): void => listener((raw as { message: unknown }).message);

@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { RpcEndpoint, RpcError, type CallOptions, type RequestDescriptor, type RpcMessage, type Transport } from '../../../src/protocol/rpc';
 import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendInfo, type ExplainParams, type RunSummary } from '../../../src/protocol/engineProtocol';
 import { parseManifest, type RunManifest } from '../../../src/protocol/manifest';
-import { BackendNotification, PanelExplainRequest, PanelReadyRequest, RevealExampleRequest } from '../../../src/protocol/webviewProtocol';
-import { ENVELOPE_TAG, PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
+import { BackendNotification, PAGE_ENVELOPE_TAG, PanelExplainRequest, PanelReadyRequest, RevealExampleRequest } from '../../../src/protocol/webviewProtocol';
+import { PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
 import { PanelSession, type SessionUi } from '../../../src/host/panel/panelSession';
 import type { EngineHandle } from '../../../src/host/engineHandle';
 import type { ExampleLocation } from '../../../src/host/panel/exampleLocation';
@@ -141,7 +141,7 @@ function harness(): Harness {
     const page = `page-${++pageCount}`;
     const transport: Transport = {
       send: (message: RpcMessage) => {
-        for (const listener of toHost) listener(structuredClone({ tag: ENVELOPE_TAG, page, message }));
+        for (const listener of toHost) listener(structuredClone({ tag: PAGE_ENVELOPE_TAG, page, message }));
       },
       listen: (listener) => {
         const filtered = (raw: unknown): void => {
