@@ -8,7 +8,8 @@
  * makes self-influence over every training example affordable. Eigenpairs
  * with λ + damping ≤ 0 (negative curvature) are dropped.
  */
-import { abortError, seededRandom } from './lissa';
+import { mulberry32 } from '../attribution/random';
+import { abortError } from './lissa';
 
 export interface ArnoldiOptions {
   /** Arnoldi steps (HVPs); default 20 (capped at the parameter count). */
@@ -92,7 +93,7 @@ export function arnoldiInverse(operator: ArnoldiOperator, options: ArnoldiOption
   if (!Number.isInteger(rank) || rank < 1) throw new Error(`options.rank must be a positive integer, got ${rank}`);
   const damping = options.damping ?? 1e-3;
   if (!(damping >= 0 && Number.isFinite(damping))) throw new Error(`options.damping must be a finite number >= 0, got ${damping}`);
-  const random = seededRandom(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const start = Float64Array.from({ length: p }, () => random() - 0.5);
   const startNorm = Math.sqrt(dot(start, start));
   const basis: Float64Array[] = [start.map((x) => x / startNorm)];

@@ -8,6 +8,7 @@
  * ‖(1 − damping) I − H/scale‖ < 1 (scale above H's largest eigenvalue); a
  * growing norm is reported as LissaDivergenceError, never as NaNs.
  */
+import { mulberry32 } from '../attribution/random';
 
 export interface LissaOptions {
   /** Recursion steps; default 100. */
@@ -51,18 +52,6 @@ export class LissaDivergenceError extends Error {
   }
 }
 
-/** Mulberry32: small, seeded, good enough for sampling minibatches. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sampleIndices(random: () => number, count: number, size: number): number[] {
   if (size >= count) return Array.from({ length: count }, (_, i) => i);
   const chosen = new Set<number>();
@@ -94,7 +83,7 @@ export function lissaInverseHvp(operator: LissaOperator, v: Float32Array, option
   if (!(factor > 0 && Number.isFinite(factor))) throw new Error(`options.divergenceFactor must be a positive number, got ${factor}`);
   if (!(v instanceof Float32Array) || v.length !== operator.parameterCount) throw new Error(`v must be a Float32Array of ${operator.parameterCount} parameters`);
   if (!v.every(Number.isFinite)) throw new Error('v has non-finite entries');
-  const random = seededRandom(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const vNorm = norm(v);
   const total = new Float64Array(v.length);
   const normTrace: number[] = [];
