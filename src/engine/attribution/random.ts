@@ -54,3 +54,13 @@ export function fillNormal(random: Random, out: Float32Array, sigma: number): Fl
   for (let i = 0; i < out.length; i++) out[i] = sigma * random.normal();
   return out;
 }
+
+/** murmur3's finaliser: a bijective 32-bit mix, for deriving independent seeds from ids. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}

@@ -3,19 +3,12 @@
  * all through one message. `parseAttributionRequest` validates untrusted
  * settings and names the offending field; unknown fields are rejected.
  */
-import { ATTRIBUTE_METHOD_NAMES } from '../../protocol/engineProtocol';
+import { ATTRIBUTE_METHOD_NAMES, type AttributeBaselineSpec } from '../../protocol/engineProtocol';
 import { LIME_DISTANCES, LIME_SURROGATES, type LimeDistance, type LimeSurrogate } from './lime';
 import { QUADRATURE_RULES, type QuadratureRule } from './quadrature';
 import { SMOOTH_GRAD_MODES, type SmoothGradMode } from './smoothGrad';
 
-export type BaselineSpec =
-  | { kind: 'zeros' }
-  | { kind: 'constant'; value: number }
-  /** The mean of the context's reference data. */
-  | { kind: 'mean' }
-  | { kind: 'blur'; sigma: number }
-  | { kind: 'uniform'; low?: number; high?: number; seed?: number }
-  | { kind: 'file'; values: Float32Array; shape: number[]; file?: string };
+export type BaselineSpec = AttributeBaselineSpec;
 
 export type FeatureSpec =
   | { kind: 'grid'; cellHeight: number; cellWidth: number }

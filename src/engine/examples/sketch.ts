@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { perExampleGradients, type GradientOptions } from '../influence/perExampleGradients';
+import { fmix32 } from '../attribution/random';
 import { checkPositiveInteger } from './cancel';
 
 export interface ProjectionSettings {
@@ -25,21 +26,11 @@ export const DEFAULT_BLOCK_ROWS = 4096;
 /** Blocks of R are kept for reuse across batches up to this many bytes in total. */
 export const DEFAULT_PROJECTION_CACHE_BYTES = 64 * 1024 * 1024;
 
-function mix32(x: number): number {
-  let h = x >>> 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Writes row `row` of R (k entries ±1/√k) into out at offset. */
 function writeRow(seed: number, row: number, k: number, out: Float32Array, offset: number): void {
   const scale = 1 / Math.sqrt(k);
   // mulberry32, seeded per row from the (seed, row) pair.
-  let state = mix32(mix32(seed ^ 0x9e3779b9) ^ mix32(row + 0x632be5ab)) | 0;
+  let state = fmix32(fmix32(seed ^ 0x9e3779b9) ^ fmix32(row + 0x632be5ab)) | 0;
   let bits = 0;
   for (let j = 0; j < k; j++) {
     if (j % 32 === 0) {

@@ -5,20 +5,11 @@
  * in whatever order: per-example gradients and their batch-1 oracle agree,
  * and a score does not change with the batch size.
  */
+import { fmix32 } from '../attribution/random';
 
 export type DataSplit = 'train' | 'test';
 
 const SPLIT_KEYS: Record<DataSplit, number> = { train: 0x74726e31, test: 0x74737432 };
-
-/** murmur3's finaliser: a bijective 32-bit mix. */
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 const seedView = new DataView(new ArrayBuffer(8));
 
