@@ -387,3 +387,275 @@ export interface CompareRepresentationsResult {
 }
 
 export const CompareRepresentationsRequest = defineRequest<CompareRepresentationsParams, CompareRepresentationsResult>('checks/compareRepresentations', 60 * 60_000);
+
+/*
+ * Example importance: which training examples made a prediction. The host
+ * (panel or CLI) sends every request below and the engine answers; long ones
+ * report progress (with an ETA once it can be estimated) and stop at the next
+ * batch boundary when cancelled. Every method is label-free or supervised
+ * through the manifest's loss, over the manifest's relevant parameters.
+ */
+
+export const EXAMPLE_METHOD_NAMES = ['tracin', 'influence', 'deepKnn', 'simplex'] as const;
+export type ExampleMethodName = (typeof EXAMPLE_METHOD_NAMES)[number];
+
+/** How TracIn-CP forms the gradient dot products. */
+export const TRACIN_MODES = ['sketch', 'exact', 'lastLayers'] as const;
+export type TracInMode = (typeof TRACIN_MODES)[number];
+
+export type ExampleMethodSpec =
+  /**
+   * TracIn-CP, Σ_t η_t <∇L(x, θ_t), ∇L(xⁿ, θ_t)> over the manifest's checkpoints.
+   * 'sketch' (default) answers from the on-disk gradient index (random
+   * projections to `sketchDim`, built on first use and cached under
+   * .modeldebug/cache); 'exact' uses every relevant parameter exactly;
+   * 'lastLayers' uses the last `lastLayers` relevant layers exactly.
+   */
+  | { method: 'tracin'; mode?: TracInMode; sketchDim?: number; lastLayers?: number }
+  /**
+   * Influence functions −∇L(x)ᵀ H⁻¹ ∇L(xⁿ) at the chosen checkpoint.
+   * 'lissa': recursion `depth` (100), `scale`, `damping`, `samples` per
+   * recursion; divergence is an error, never NaNs. 'arnoldi': low-rank
+   * inverse of rank `rank` from `iterations` Arnoldi steps (the fast option).
+   */
+  | { method: 'influence'; inverse?: 'lissa' | 'arnoldi'; depth?: number; scale?: number; damping?: number; samples?: number; rank?: number; iterations?: number }
+  /** Inverse latent distance 1/(‖f(x) − f(xⁿ)‖ + ε) on the representation layer; every example scored. */
+  | { method: 'deepKnn' }
+  /** SimplEx softmax weights fitted with Adam for `epochs` (lr `learningRate`), over the `nearest` latent neighbours or the whole corpus. */
+  | { method: 'simplex'; epochs?: number; learningRate?: number; nearest?: number };
+
+/** A training example in a ranking. */
+export interface RankedExample extends ScoredExample {
+  /** 0-based data row in the dataset file (not counting a header); equal to the index for binary files. */
+  row: number;
+  /** Latent distance, for representation methods. */
+  distance?: number;
+}
+
+export const MAX_IMPORTANCE_EXAMPLES = 256;
+
+export interface ExampleImportanceParams extends CheckpointChoice {
+  /** Test examples to explain; at most MAX_IMPORTANCE_EXAMPLES. */
+  testIndices: number[];
+  method: ExampleMethodSpec;
+  /** How many proponents and opponents (or most and least similar) to list; default 5. */
+  topK?: number;
+  /** Send every training example's score back (consistency, correlation); default false. */
+  includeScores?: boolean;
+  batchSize?: number;
+}
+
+export interface SimplexSummary {
+  /** ‖f(x) − Σ λⁿ f(xⁿ)‖ in latent space. */
+  reconstructionError: number;
+  relativeError: number;
+  corpusSize: number;
+}
+
+export interface ExampleImportanceExample {
+  index: number;
+  label?: number;
+  labelName?: string;
+  /**
+   * Gradient methods: the top-k scores (helpful examples). Representation
+   * methods: the most similar examples (Deep-KNN) or the largest SimplEx weights.
+   */
+  proponents: RankedExample[];
+  /** Gradient methods: the k lowest scores. Empty for representation methods, which have no opponents. */
+  opponents: RankedExample[];
+  /** Representation methods: the k least similar examples, which are not opponents. */
+  leastSimilar?: RankedExample[];
+  simplex?: SimplexSummary;
+  /** Every training example's score, when includeScores was set. */
+  scores?: Float32Array;
+}
+
+export interface GradientIndexUse {
+  sketchDim: number;
+  /** Checkpoints whose index was built (or finished) by this request. */
+  built: number;
+  /** Checkpoints whose index was already complete on disk. */
+  reused: number;
+}
+
+export interface ExampleImportanceResult {
+  method: ExampleMethodName;
+  /** The settings after defaults: what actually ran. */
+  settings: ExampleMethodSpec;
+  /** 'gradient' methods have opponents; 'representation' methods list least similar examples instead. */
+  family: 'gradient' | 'representation';
+  /** For gradient methods, whether a higher score means more helpful (TracIn) or the reverse (influence functions, whose helpful examples score negative; the lists are ordered by helpfulness either way). */
+  higherIsHelpful: boolean;
+  labelFree: boolean;
+  checkpoint: string;
+  trainCount: number;
+  /** The dataset file whose rows `row` counts: the labels file when there is one. */
+  trainFile: string;
+  examples: ExampleImportanceExample[];
+  index?: GradientIndexUse;
+  notes?: string[];
+  /** Seconds per phase (e.g. gradients, index, query). */
+  timings: Record<string, number>;
+  seconds: number;
+}
+
+/** Sent by the host: proponents and opponents (or most/least similar examples) of some test examples. */
+export const ExampleImportanceRequest = defineRequest<ExampleImportanceParams, ExampleImportanceResult>('examples/importance', 4 * 60 * 60_000);
+
+export interface BuildGradientIndexParams {
+  manifestPath: string;
+  sketchDim?: number;
+  batchSize?: number;
+}
+
+export interface GradientIndexCheckpoint {
+  path: string;
+  /** The cache folder's key: a hash of the checkpoint's bytes and the settings. */
+  key: string;
+  /** Seconds spent building this checkpoint's part now (0 when reused). */
+  seconds: number;
+  computedChunks: number;
+  totalChunks: number;
+}
+
+export interface BuildGradientIndexResult {
+  sketchDim: number;
+  trainCount: number;
+  cacheDir: string;
+  checkpoints: GradientIndexCheckpoint[];
+  seconds: number;
+}
+
+/** Sent by the host: builds (or resumes) the gradient-sketch index of every checkpoint, so TracIn queries take one matrix product per checkpoint. */
+export const BuildGradientIndexRequest = defineRequest<BuildGradientIndexParams, BuildGradientIndexResult>('examples/buildIndex', 8 * 60 * 60_000);
+
+export const SELF_INFLUENCE_METHODS = ['tracin', 'influence'] as const;
+export type SelfInfluenceMethod = (typeof SELF_INFLUENCE_METHODS)[number];
+
+export interface SelfInfluenceParams extends CheckpointChoice {
+  /** 'tracin': Σ_t η_t ‖∇L(xⁿ, θ_t)‖² (from the gradient index). 'influence': ∇L(xⁿ)ᵀ H⁻¹ ∇L(xⁿ) with the Arnoldi inverse. */
+  method: SelfInfluenceMethod;
+  /** How many of the highest to list; default 20. */
+  topK?: number;
+  batchSize?: number;
+}
+
+export interface SelfInfluenceResult {
+  method: SelfInfluenceMethod;
+  /** One per training example. */
+  scores: Float32Array;
+  top: RankedExample[];
+  trainFile: string;
+  seconds: number;
+}
+
+export const SelfInfluenceRequest = defineRequest<SelfInfluenceParams, SelfInfluenceResult>('examples/selfInfluence', 8 * 60 * 60_000);
+
+export const SUSPICION_SIGNALS = ['selfInfluence', 'neighbourDisagreement', 'lowLabelProbability'] as const;
+export type SuspicionSignal = (typeof SUSPICION_SIGNALS)[number];
+
+export interface SuspiciousParams extends CheckpointChoice {
+  /** How many to return, most suspicious first; default 100. */
+  limit?: number;
+  /** Neighbours in the label vote; default 10. */
+  neighbours?: number;
+  /** Signals to combine; default all that apply (lowLabelProbability needs a class output). */
+  signals?: SuspicionSignal[];
+  batchSize?: number;
+}
+
+export interface SuspicionReasonInfo {
+  signal: SuspicionSignal;
+  value: number;
+  /** 0..100, higher is more suspicious. */
+  percentile: number;
+  /** The reason in words and numbers, e.g. "9 of 10 nearest neighbours are labelled 'Shirt'". */
+  text: string;
+}
+
+export interface SuspiciousTrainingExample {
+  index: number;
+  row: number;
+  label: number;
+  labelName?: string;
+  /** Mean percentile of the signals, 0..100. */
+  score: number;
+  reasons: SuspicionReasonInfo[];
+  suggestedLabel?: number;
+  suggestedLabelName?: string;
+  suggestionSource?: 'neighbours' | 'model';
+}
+
+export interface SuspiciousResult {
+  checkpoint: string;
+  signals: SuspicionSignal[];
+  trainCount: number;
+  trainFile: string;
+  examples: SuspiciousTrainingExample[];
+  timings: Record<string, number>;
+  seconds: number;
+}
+
+/** Sent by the host: training examples whose labels look wrong, each with its reasons in numbers and a suggested label. */
+export const SuspiciousRequest = defineRequest<SuspiciousParams, SuspiciousResult>('examples/suspicious', 8 * 60 * 60_000);
+
+export const SIMILARITY_RATE_MS = [1, 5, 10, 20, 50] as const;
+
+export interface BoxStats {
+  min: number;
+  q1: number;
+  median: number;
+  q3: number;
+  max: number;
+  mean: number;
+}
+
+export interface ExampleConsistencyParams extends CheckpointChoice {
+  /** Test examples; the similarity rate needs their labels and the training labels. */
+  testIndices: number[];
+  methods: ExampleMethodSpec[];
+  /** Default SIMILARITY_RATE_MS. */
+  ms?: number[];
+  batchSize?: number;
+}
+
+export interface MethodSimilarityRates {
+  method: ExampleMethodName;
+  settings: ExampleMethodSpec;
+  /** Per M: the share of the top-M examples that share the test example's label, over test examples. */
+  top: BoxStats[];
+  /** Per M: the same for the bottom-M (opponents or least similar). */
+  bottom: BoxStats[];
+  perExample: Array<{ index: number; top: number[]; bottom: number[] }>;
+}
+
+export interface ExampleConsistencyResult {
+  ms: number[];
+  methods: MethodSimilarityRates[];
+  seconds: number;
+}
+
+/** Sent by the host: the similarity-rate consistency check of the label-free paper, as box plots per method. */
+export const ExampleConsistencyRequest = defineRequest<ExampleConsistencyParams, ExampleConsistencyResult>('examples/consistency', 8 * 60 * 60_000);
+
+export interface CompareExampleImportanceParams extends CheckpointChoice {
+  /** The second encoder: another manifest, another checkpoint, or both. Both must share the training set. */
+  other: { manifestPath?: string; checkpoint?: string };
+  testIndices: number[];
+  method: ExampleMethodSpec;
+  batchSize?: number;
+}
+
+export interface CompareExampleImportanceResult {
+  method: ExampleMethodName;
+  a: ComparedEncoder;
+  b: ComparedEncoder;
+  /** Pearson r between the two encoders' scores over all training examples, per test example: mean ± std. */
+  mean: number;
+  std: number;
+  perExample: Array<{ index: number; pearson: number }>;
+  seconds: number;
+}
+
+/** Sent by the host: how much two encoders agree on which training examples matter. */
+export const CompareExampleImportanceRequest = defineRequest<CompareExampleImportanceParams, CompareExampleImportanceResult>('examples/compare', 8 * 60 * 60_000);

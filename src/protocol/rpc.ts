@@ -40,6 +40,8 @@ export interface Progress {
   message: string;
   /** 0..1 when known. */
   fraction?: number;
+  /** Estimated seconds left, once the work has run long enough to estimate. */
+  etaSeconds?: number;
 }
 
 export type ErrorCode = 'cancelled' | 'timeout' | 'invalidParams' | 'badInput' | 'methodNotFound' | 'internal' | 'disconnected';
