@@ -19,6 +19,13 @@ commands:
   attribute    one attribution map (any method, any target) for one test example
   checks       entropy and correlation across latent units, the consistency and
                sanity checks, and optionally a comparison with another encoder
+  examples     which training examples made a prediction: proponents and opponents
+               (TracIn, influence functions) or most and least similar (Deep-KNN, SimplEx)
+  index        build (or resume) the gradient-sketch index of every checkpoint
+  self-influence  the training examples with the highest self-influence
+  suspicious   training examples whose labels look wrong, with reasons and a suggested label
+  example-checks  similarity-rate consistency check per method, and optionally the score
+               correlation with another encoder
 
 explain options:
   --out <dir>            where to write the report (default: the manifest's folder)
@@ -52,6 +59,43 @@ method options (attribute and checks):
   --baseline <b>         zeros, mean (training mean), blur[:sigma], uniform[:seed],
                          constant:<value> or file:<path.npy>
   --settings '<json>'    any other method settings, e.g. '{"rule": "riemann_trapezoid"}'
+
+examples options:
+  --method <name>        tracin, influence, deepknn or simplex (required)
+  --examples <n>         explain test examples 0..n-1 (default 8)
+  --indices <i,j,...>    explain these test examples instead
+  --top-k <n>            proponents and opponents (or most/least similar) per example (default 5)
+  --json <file.json>     also write the result as JSON
+  tracin:    --mode sketch|exact|last-layers (default sketch), --sketch-dim <k>, --last-layers <n>
+  influence: --inverse lissa|arnoldi, --damping <d>; LiSSA: --depth <n> --scale <s> --samples <n>;
+             Arnoldi: --rank <r> --iterations <n>
+  simplex:   --epochs <n>, --lr <x>, --nearest <k> (fit over the k nearest latent neighbours)
+
+index options:
+  --sketch-dim <k>       random-projection dimension of the sketches
+
+self-influence options:
+  --method <name>        tracin (from the gradient index, default) or influence (Arnoldi inverse)
+  --top-k <n>            how many of the highest to list (default 20)
+
+suspicious options:
+  --limit <n>            how many to list, most suspicious first (default 100)
+  --neighbours <k>       neighbours in the label vote (default 10)
+  --signals <a,b>        selfInfluence, neighbourDisagreement, lowLabelProbability (default: all that apply)
+
+example-checks options:
+  --methods <a,b,...>    tracin, influence, deepknn, simplex (default tracin,deepknn)
+  --examples <n>         use test examples 0..n-1 (default 32)
+  --indices <i,j,...>    use these test examples instead
+  --ms <m,...>           the M of the similarity rate (default 1,5,10,20,50)
+  --compare <manifest>   also print the Pearson correlation of each method's scores with this
+                         run's encoder (same training set)
+  --compare-checkpoint <path>  ... or with this checkpoint
+  the method settings of examples apply to the method they belong to
+
+example options (all five commands):
+  --json <file.json>     also write the result as JSON
+  --batch-size <n>       examples per batch (changes speed and memory, not results)
 
 common options:
   --checkpoint <path>    the checkpoint to explain, as written in the manifest (default: the last)

@@ -1,12 +1,18 @@
 /** Every `modeldebug` command line, dispatched on its first word. */
 import { parseArgs, type ExplainCommand } from './args';
 import { parseAttributeArgs, parseChecksArgs, type AttributeCommand, type ChecksCommand } from './attributionArgs';
+import { EXAMPLE_COMMANDS, parseExampleCommand, type ExampleCommand } from './exampleArgs';
 
-export type Command = ExplainCommand | AttributeCommand | ChecksCommand;
+export type Command = ExplainCommand | AttributeCommand | ChecksCommand | ExampleCommand;
+
+function isExampleCommand(name: string | undefined): name is (typeof EXAMPLE_COMMANDS)[number] {
+  return (EXAMPLE_COMMANDS as readonly string[]).includes(name ?? '');
+}
 
 export function parseCommand(argv: string[]): Command {
   const [command, ...rest] = argv;
   if (command === 'attribute') return parseAttributeArgs(rest);
   if (command === 'checks') return parseChecksArgs(rest);
+  if (isExampleCommand(command)) return parseExampleCommand(command, rest);
   return parseArgs(argv);
 }

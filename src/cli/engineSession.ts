@@ -7,8 +7,14 @@ import * as path from 'node:path';
 import { EngineProcess } from '../host/engineProcess';
 import { InitializeRequest, type BackendInfo, type BackendName } from '../protocol/engineProtocol';
 import type { Progress } from '../protocol/rpc';
+import { formatProgress } from './progressText';
 
-function engineEntry(): { enginePath: string; execArgv: string[] } {
+export interface EngineEntry {
+  enginePath: string;
+  execArgv: string[];
+}
+
+export function engineEntry(): EngineEntry {
   // From the bundle, dist/cli.js sits beside dist/engine.js; from sources (tests), run the engine through tsx.
   if (__filename.endsWith('.ts')) return { enginePath: path.join(__dirname, '..', 'engine', 'main.ts'), execArgv: ['--import', 'tsx'] };
   return { enginePath: path.join(__dirname, 'engine.js'), execArgv: [] };
@@ -19,9 +25,10 @@ export interface EngineSession {
   backend: BackendInfo;
 }
 
-export async function startEngine(backend: BackendName | undefined, log: (line: string) => void, signal?: AbortSignal): Promise<EngineSession> {
+/** `entry` overrides where the engine's code is (the bench runs the bundle from sources). */
+export async function startEngine(backend: BackendName | undefined, log: (line: string) => void, signal?: AbortSignal, entry: EngineEntry = engineEntry()): Promise<EngineSession> {
   const engine = EngineProcess.start({
-    ...engineEntry(),
+    ...entry,
     env: backend ? { MODELDEBUG_BACKEND: backend } : {},
     onLog: ({ level, message }) => {
       if (level !== 'info' || process.env.MODELDEBUG_VERBOSE) log(`engine ${level}: ${message}`);
@@ -40,11 +47,11 @@ export async function startEngine(backend: BackendName | undefined, log: (line: 
 /** Progress lines at most once a second. */
 export function progressLogger(log: (line: string) => void): (progress: Progress) => void {
   let last = 0;
-  return ({ message, fraction }) => {
+  return (progress) => {
     const now = Date.now();
     if (now - last < 1000) return;
     last = now;
-    log(`  ${fraction === undefined ? '' : `${Math.round(100 * fraction)}% `}${message}`);
+    log(formatProgress(progress));
   };
 }
 

@@ -4,6 +4,8 @@ import { USAGE, UsageError, type ExplainCommand } from './args';
 import type { AttributeCommand, ChecksCommand } from './attributionArgs';
 import { formatAttributeSummary, formatChecksSummary } from './attributionSummary';
 import { parseCommand, type Command } from './commands';
+import type { ExampleCommand } from './exampleArgs';
+import { runExampleCommand } from './runExamples';
 import { runAttribute } from './runAttribute';
 import { runChecks } from './runChecks';
 import { runExplain } from './runExplain';
@@ -33,6 +35,13 @@ async function checks(command: ChecksCommand, log: Log, signal: AbortSignal): Pr
   return Object.keys(results.errors).length > 0 ? 1 : 0;
 }
 
+async function exampleCommand(command: ExampleCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { text, jsonPath, exitCode } = await runExampleCommand(command, log, signal);
+  console.log(text);
+  if (jsonPath) console.log(`json: ${jsonPath}`);
+  return exitCode;
+}
+
 async function main(): Promise<number> {
   let command: Command;
   try {
@@ -45,7 +54,10 @@ async function main(): Promise<number> {
     throw error;
   }
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
+  process.once('SIGINT', () => {
+    console.error('modeldebug: cancelling (Ctrl-C again to quit at once)');
+    controller.abort();
+  });
   const log: Log = (line) => console.error(line);
   try {
     switch (command.command) {
@@ -55,11 +67,13 @@ async function main(): Promise<number> {
         return await attribute(command, log, controller.signal);
       case 'checks':
         return await checks(command, log, controller.signal);
+      default:
+        return await exampleCommand(command, log, controller.signal);
     }
   } catch (error) {
-    const e = error as { message?: string; file?: string };
+    const e = error as { message?: string; file?: string; code?: string };
     console.error(`modeldebug: ${e.message ?? String(error)}`);
-    return 1;
+    return e.code === 'cancelled' ? 130 : 1;
   }
 }
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { ExplainRequest, GetExamplesRequest, InitializeRequest, OpenRunRequest, type ExplainParams } from '../protocol/engineProtocol';
 import { EngineProcess } from '../host/engineProcess';
 import type { ExplainCommand } from './args';
+import { progressLogger } from './engineSession';
 import { renderReportHtml, type ReportImages } from './reportHtml';
 import { toReport, type Report } from './reportJson';
 
@@ -48,20 +49,7 @@ export async function runExplain(command: ExplainCommand, log: (line: string) =>
     const run = await timed('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, { signal }));
     log(`run: ${run.name}: ${run.train.count} training and ${run.test.count} test examples, ${run.checkpoints.length} checkpoints`);
 
-    let lastLine = 0;
-    const result = await engine.rpc.call(
-      ExplainRequest,
-      explainParams(manifest, command),
-      {
-        signal,
-        onProgress: ({ message, fraction }) => {
-          const now = Date.now();
-          if (now - lastLine < 1000) return;
-          lastLine = now;
-          log(`  ${fraction === undefined ? '' : `${Math.round(100 * fraction)}% `}${message}`);
-        },
-      },
-    );
+    const result = await engine.rpc.call(ExplainRequest, explainParams(manifest, command), { signal, onProgress: progressLogger(log) });
     const train = new Set(result.examples.flatMap((e) => [...e.proponents, ...e.opponents].map((p) => p.index)));
     const [trainPixels, testPixels] = await timed('fetchImages', () =>
       Promise.all([
