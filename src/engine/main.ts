@@ -5,7 +5,13 @@
  */
 import {
   AttributeRequest,
+  BuildGradientIndexRequest,
+  CompareExampleImportanceRequest,
   CompareRepresentationsRequest,
+  ExampleConsistencyRequest,
+  ExampleImportanceRequest,
+  SelfInfluenceRequest,
+  SuspiciousRequest,
   ConsistencyRequest,
   ExplainRequest,
   LatentUnitsRequest,
@@ -31,10 +37,21 @@ import { latentUnits } from './jobs/latentUnitsJob';
 import { sanityCheck } from './jobs/sanityCheckJob';
 import { getExamples } from './jobs/getExamples';
 import { RunStore, type LoadedRun } from './run/runStore';
+import { buildGradientIndex } from './jobs/examples/buildIndexJob';
+import { compareExampleImportance } from './jobs/examples/compareExamplesJob';
+import { exampleConsistency } from './jobs/examples/exampleConsistencyJob';
+import { exampleImportance } from './jobs/examples/exampleImportanceJob';
+import type { ExampleJobContext } from './jobs/examples/exampleJobContext';
+import { GradientIndexStore } from './jobs/examples/gradientIndex';
+import { RepresentationCache } from './jobs/examples/representationCache';
+import { selfInfluence } from './jobs/examples/selfInfluenceJob';
+import { suspicious } from './jobs/examples/suspiciousJob';
 
 const rpc = new RpcEndpoint(parentTransport());
 const store = new RunStore();
 const attributionCache = createAttributionCache();
+const gradientIndex = new GradientIndexStore();
+const representationCache = new RepresentationCache();
 let backend: Promise<BackendInfo> | undefined;
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -43,6 +60,7 @@ function log(level: 'info' | 'warn' | 'error', message: string): void {
 
 function shutdown(code: number): never {
   store.dispose();
+  gradientIndex.dispose();
   rpc.close('The engine is shutting down.');
   process.exit(code);
 }
@@ -103,6 +121,18 @@ rpc.onRequest(LatentUnitsRequest, async (params, context) => latentUnits(params,
 rpc.onRequest(ConsistencyRequest, async (params, context) => consistency(params, await attributionContext(context)));
 rpc.onRequest(SanityCheckRequest, async (params, context) => sanityCheck(params, await attributionContext(context)));
 rpc.onRequest(CompareRepresentationsRequest, async (params, context) => compareRepresentations(params, await attributionContext(context)));
+
+async function exampleContext(context: Pick<ExampleJobContext, 'signal' | 'progress'>): Promise<ExampleJobContext> {
+  await ensureBackend();
+  return { signal: context.signal, progress: context.progress, store, index: gradientIndex, representations: representationCache };
+}
+
+rpc.onRequest(ExampleImportanceRequest, async (params, context) => exampleImportance(params, await exampleContext(context)));
+rpc.onRequest(BuildGradientIndexRequest, async (params, context) => buildGradientIndex(params, await exampleContext(context)));
+rpc.onRequest(SelfInfluenceRequest, async (params, context) => selfInfluence(params, await exampleContext(context)));
+rpc.onRequest(SuspiciousRequest, async (params, context) => suspicious(params, await exampleContext(context)));
+rpc.onRequest(ExampleConsistencyRequest, async (params, context) => exampleConsistency(params, await exampleContext(context)));
+rpc.onRequest(CompareExampleImportanceRequest, async (params, context) => compareExampleImportance(params, await exampleContext(context)));
 
 rpc.onRequest(ShutdownRequest, () => {
   setImmediate(() => shutdown(0));

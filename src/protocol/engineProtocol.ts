@@ -428,6 +428,8 @@ export type ExampleMethodSpec =
 export interface RankedExample extends ScoredExample {
   /** 0-based data row in the dataset file (not counting a header); equal to the index for binary files. */
   row: number;
+  /** 1-based physical line of the row in the run's `trainFile`, for line-oriented files (CSV, JSONL, labels.csv). */
+  line?: number;
   /** Latent distance, for representation methods. */
   distance?: number;
 }
@@ -576,6 +578,8 @@ export interface SuspicionReasonInfo {
 export interface SuspiciousTrainingExample {
   index: number;
   row: number;
+  /** 1-based physical line in `trainFile`, for line-oriented files. */
+  line?: number;
   label: number;
   labelName?: string;
   /** Mean percentile of the signals, 0..100. */

@@ -9,6 +9,7 @@
  */
 import { checkPositiveInteger, yieldOrAbort } from './cancel';
 import { checkRepresentations } from './deepKnn';
+import { nearestNeighbours } from './nearestNeighbours';
 import type { Representations } from './representations';
 
 export interface SuspiciousInput {
@@ -55,7 +56,7 @@ export interface SuspiciousExample {
 
 export const DEFAULT_SUSPICIOUS_NEIGHBOURS = 10;
 export const DEFAULT_SUSPICIOUS_LIMIT = 100;
-const ROWS_PER_YIELD = 512;
+const ROWS_PER_YIELD = 4096;
 
 /** Percentile rank of each value (100 × mid-rank / N): the share of values below it plus half the ties. */
 export function percentileRanks(values: ArrayLike<number>): Float64Array {
@@ -78,45 +79,20 @@ interface NeighbourVote {
   majorityCount: Int32Array;
 }
 
-/** Brute-force K nearest neighbours (the example itself excluded) and their label vote. */
+/** The label vote of each example's K nearest neighbours in representation space (the example itself excluded). */
 async function neighbourVote(r: Representations, labels: Int32Array, k: number, options: SuspiciousOptions): Promise<NeighbourVote> {
   const n = r.count;
-  const kk = Math.min(k, n - 1);
+  const { indices, k: kk } = await nearestNeighbours(r, k, options);
   const disagreement = new Float64Array(n);
-  const majority = new Int32Array(n);
+  const majority = new Int32Array(n).fill(-1);
   const majorityCount = new Int32Array(n);
-  const bestDist = new Float64Array(kk);
-  const bestIndex = new Int32Array(kk);
+  const counts = new Map<number, number>();
   for (let i = 0; i < n; i++) {
-    if (i % ROWS_PER_YIELD === 0) {
-      await yieldOrAbort(options.signal, 'ranking suspicious examples');
-      options.onProgress?.(i / n, `nearest neighbours: ${i}/${n}`);
-    }
-    bestDist.fill(Infinity);
-    bestIndex.fill(-1);
-    const a = i * r.dim;
-    for (let m = 0; kk > 0 && m < n; m++) {
-      if (m === i) continue;
-      const b = m * r.dim;
-      let d = 0;
-      for (let j = 0; j < r.dim; j++) {
-        const diff = r.values[a + j]! - r.values[b + j]!;
-        d += diff * diff;
-      }
-      if (d >= bestDist[kk - 1]!) continue;
-      let p = kk - 1;
-      while (p > 0 && bestDist[p - 1]! > d) {
-        bestDist[p] = bestDist[p - 1]!;
-        bestIndex[p] = bestIndex[p - 1]!;
-        p--;
-      }
-      bestDist[p] = d;
-      bestIndex[p] = m;
-    }
-    const counts = new Map<number, number>();
+    if (i % ROWS_PER_YIELD === 0) await yieldOrAbort(options.signal, 'ranking suspicious examples');
+    counts.clear();
     let agree = 0;
     for (let p = 0; p < kk; p++) {
-      const label = labels[bestIndex[p]!]!;
+      const label = labels[indices[i * kk + p]!]!;
       counts.set(label, (counts.get(label) ?? 0) + 1);
       if (label === labels[i]) agree++;
     }
@@ -171,7 +147,7 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
     const values = input.selfInfluence;
     signals.push({
       percentiles: percentileRanks(values),
-      reason: (i, percentile) => ({ signal: 'selfInfluence', value: values[i]!, percentile, text: `self-influence ${values[i]!.toPrecision(3)} (percentile ${percentile.toFixed(1)})` }),
+      reason: (i, percentile) => ({ signal: 'selfInfluence', value: values[i]!, percentile, text: `self-influence ${values[i]!.toPrecision(3)} (top ${Math.max(100 - percentile, 100 / n).toPrecision(2)}%)` }),
     });
   }
   let vote: NeighbourVote | undefined;
@@ -185,7 +161,7 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
         signal: 'neighbourDisagreement',
         value: v.disagreement[i]!,
         percentile,
-        text: `${Math.round(v.disagreement[i]! * kk)} of ${kk} neighbours are not labelled ${name(input.labels[i]!)}; ${v.majorityCount[i]} are labelled ${name(v.majority[i]!)}`,
+        text: `${Math.round(v.disagreement[i]! * kk)} of ${kk} nearest neighbours in representation space are not labelled '${name(input.labels[i]!)}'; ${v.majorityCount[i]} are labelled '${name(v.majority[i]!)}'`,
       }),
     });
   }
@@ -193,7 +169,7 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
     const p = input.labelProbability;
     signals.push({
       percentiles: percentileRanks(Float64Array.from(p, (v) => -v)),
-      reason: (i, percentile) => ({ signal: 'lowLabelProbability', value: p[i]!, percentile, text: `held-out probability of ${name(input.labels[i]!)} is ${p[i]!.toPrecision(3)}` }),
+      reason: (i, percentile) => ({ signal: 'lowLabelProbability', value: p[i]!, percentile, text: `held-out probability of '${name(input.labels[i]!)}' is ${p[i]!.toPrecision(3)}` }),
     });
   }
 

@@ -1,3 +1,4 @@
+import '@tensorflow/tfjs-backend-cpu';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { percentileRanks, rankSuspiciousExamples } from '../../../src/engine/examples/suspicious';
@@ -42,7 +43,7 @@ test('neighbour disagreement puts the flipped labels on top and suggests the tru
     assert.equal(reason.signal, 'neighbourDisagreement');
     assert.ok(reason.value >= 0.8, `disagreement ${reason.value}`);
     assert.ok(reason.percentile > 90);
-    assert.match(reason.text, /of 10 neighbours are not labelled/);
+    assert.match(reason.text, /of 10 nearest neighbours in representation space are not labelled/);
   }
 });
 

@@ -1,0 +1,46 @@
+/**
+ * `examples/compare`: how far two encoders agree on which training examples
+ * matter, as the Pearson correlation of their scores over the whole training
+ * set, per test example (the label-free paper's pretext-task comparison).
+ */
+import type { CompareExampleImportanceResult, ComparedEncoder } from '../../../protocol/engineProtocol';
+import { pearson } from '../../metrics/pearson';
+import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
+import { checkIndices, openExplainedModel, type ExplainedModel } from '../explainedModel';
+import { invalidParam, readIndexList, readObject, readOptionalString } from '../paramReader';
+import type { ExampleJobContext } from './exampleJobContext';
+import { resolveExampleSpec } from './exampleSpecs';
+import { importanceScores } from './importanceScores';
+import { MAX_CONSISTENCY_EXAMPLES } from './exampleConsistencyJob';
+
+function describeEncoder(subject: ExplainedModel): ComparedEncoder {
+  return { manifestPath: subject.run.manifestPath, checkpoint: subject.checkpoint, representationLayer: subject.run.manifest.representationLayer };
+}
+
+export async function compareExampleImportance(params: unknown, context: ExampleJobContext): Promise<CompareExampleImportanceResult> {
+  const start = performance.now();
+  const o = readObject(params, 'params', [...COMMON_FIELDS, 'other', 'testIndices', 'method']);
+  const common = readCommon(o);
+  const other = readObject(o.other, 'other', ['manifestPath', 'checkpoint']);
+  const otherManifest = readOptionalString(other.manifestPath, 'other.manifestPath');
+  const otherCheckpoint = readOptionalString(other.checkpoint, 'other.checkpoint');
+  if (otherManifest === undefined && otherCheckpoint === undefined) invalidParam('other', 'must name a manifestPath, a checkpoint or both');
+  const testIndices = readIndexList(o.testIndices, 'testIndices', MAX_CONSISTENCY_EXAMPLES);
+  const spec = resolveExampleSpec(o.method);
+  const a = await openExplainedModel(context.store, common.manifestPath, common.checkpoint, context.signal);
+  checkIndices(a.run.test, testIndices, 'testIndices');
+  const b = await openExplainedModel(context.store, otherManifest ?? common.manifestPath, otherCheckpoint, context.signal);
+  if (a.run.train.count !== b.run.train.count) {
+    invalidParam('other', `has ${b.run.train.count} training examples (${b.run.train.file}) but the first run has ${a.run.train.count} (${a.run.train.file}); both must score the same training set`);
+  }
+  const half = (h: number) => ({ ...context, progress: (p: { message: string; fraction?: number }) => context.progress({ ...p, ...(p.fraction !== undefined ? { fraction: (h + p.fraction) / 2 } : {}) }) });
+  const scoresA = await importanceScores(a, spec, testIndices, half(0), common.batchSize);
+  // The second encoder explains the first run's test examples: same inputs, other weights.
+  const bOnA: ExplainedModel = { ...b, run: { ...b.run, test: a.run.test } };
+  const scoresB = await importanceScores(bOnA, spec, testIndices, half(1), common.batchSize);
+  const perExample = testIndices.map((index, t) => ({ index, pearson: pearson(scoresA.scores[t]!, scoresB.scores[t]!) }));
+  const defined = perExample.map((e) => e.pearson).filter(Number.isFinite);
+  const mean = defined.reduce((s, v) => s + v, 0) / Math.max(1, defined.length);
+  const std = Math.sqrt(defined.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, defined.length));
+  return { method: spec.method, a: describeEncoder(a), b: describeEncoder(b), mean: defined.length ? mean : NaN, std: defined.length ? std : NaN, perExample, seconds: secondsSince(start) };
+}

@@ -1,0 +1,190 @@
+/**
+ * One score per training example for each test example, by any method. The
+ * ranking (proponents, opponents, least similar) is separate, so the
+ * consistency and comparison jobs reuse the same scores.
+ */
+import type { GradientIndexUse, SimplexSummary } from '../../../protocol/engineProtocol';
+import { deepKnn, DEFAULT_DEEP_KNN_EPSILON, latentDistances } from '../../examples/deepKnn';
+import { simplex } from '../../examples/simplex';
+import type { Representations } from '../../examples/representations';
+import { influenceScores } from '../../influence/influenceFunctions';
+import { relevantLayersOf } from '../../influence/perExampleGradients';
+import { tracInScores } from '../../influence/tracin';
+import { gatherLabels, gatherValues } from '../../run/batches';
+import type { ExplainedModel } from '../explainedModel';
+import type { ExampleJobContext } from './exampleJobContext';
+import type { ResolvedExampleSpec } from './exampleSpecs';
+import { sketchedScores, sketchRows } from './gradientIndex';
+import { progressWithEta } from './progressEta';
+
+export interface ImportanceScores {
+  /** scores[t][n]: test example t, training example n. */
+  scores: Float32Array[];
+  /** Latent distances for representation methods (least similar = farthest). */
+  distances?: Float64Array[];
+  simplex?: SimplexSummary[];
+  family: 'gradient' | 'representation';
+  /** Influence functions score helpful examples negative. */
+  higherIsHelpful: boolean;
+  labelFree: boolean;
+  index?: GradientIndexUse;
+  notes: string[];
+  timings: Record<string, number>;
+}
+
+interface Timer {
+  timings: Record<string, number>;
+  time<T>(name: string, work: () => Promise<T>): Promise<T>;
+}
+
+function timer(): Timer {
+  const timings: Record<string, number> = {};
+  return {
+    timings,
+    async time(name, work) {
+      const t0 = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings[name] = (timings[name] ?? 0) + (performance.now() - t0) / 1000;
+      }
+    },
+  };
+}
+
+function splitRows(flat: Float32Array, rows: number, width: number): Float32Array[] {
+  return Array.from({ length: rows }, (_, t) => flat.slice(t * width, (t + 1) * width));
+}
+
+function testSplit(subject: ExplainedModel, testIndices: readonly number[]) {
+  const { run } = subject;
+  const labels = gatherLabels(run.test, testIndices);
+  if (run.manifest.loss.kind === 'crossEntropy' && !labels) throw new Error(`${run.test.file}: the crossEntropy loss needs test labels`);
+  return { values: gatherValues(run.test, testIndices), count: testIndices.length, exampleShape: subject.exampleShape, ids: [...testIndices], ...(labels ? { labels } : {}) };
+}
+
+function trainSplit(subject: ExplainedModel) {
+  const { train } = subject.run;
+  return { values: train.values, count: train.count, exampleShape: subject.exampleShape, ...(train.labels ? { labels: train.labels } : {}) };
+}
+
+/** The last `n` relevant layers, by name. */
+function lastRelevantLayers(subject: ExplainedModel, n: number): string[] {
+  const { relevant } = relevantLayersOf(subject.model, subject.run.manifest.relevantParameters);
+  return relevant.slice(-n).map((layer) => layer.name);
+}
+
+async function trainRepresentations(subject: ExplainedModel, context: ExampleJobContext, report: (message: string, fraction: number) => void): Promise<Representations> {
+  return context.representations.get(subject.model, subject.checkpointFile, subject.run.manifest.representationLayer, subject.run.train, subject.exampleShape, {
+    signal: context.signal,
+    onProgress: (f, message) => report(message, 0.8 * f),
+  });
+}
+
+async function testRepresentations(subject: ExplainedModel, testIndices: readonly number[], context: ExampleJobContext): Promise<Representations> {
+  return context.representations.get(subject.model, subject.checkpointFile, subject.run.manifest.representationLayer, subject.run.test, subject.exampleShape, { signal: context.signal }).then((all) => ({
+    values: Float32Array.from(testIndices.flatMap((i) => Array.from(all.values.subarray(i * all.dim, (i + 1) * all.dim)))),
+    count: testIndices.length,
+    dim: all.dim,
+  }));
+}
+
+export async function importanceScores(subject: ExplainedModel, spec: ResolvedExampleSpec, testIndices: readonly number[], context: ExampleJobContext, batchSize?: number): Promise<ImportanceScores> {
+  const { run } = subject;
+  const t = timer();
+  const report = progressWithEta(context.progress);
+  const labelFree = run.manifest.loss.kind !== 'crossEntropy';
+  const trainCount = run.train.count;
+  const base = { labelFree, notes: [] as string[], timings: t.timings };
+
+  switch (spec.method) {
+    case 'tracin': {
+      const checkpoints = await t.time('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
+      if (spec.mode === 'sketch') {
+        const index = await t.time('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...(batchSize ? { batchSize } : {}) }));
+        const built = index.report.filter((r) => r.computedChunks > 0).length;
+        const testRows = await t.time('testGradients', () =>
+          Promise.all(checkpoints.map((model) => sketchRows(model, run, run.test, 'test', testIndices, spec.sketchDim, batchSize ?? 256, context.signal))),
+        );
+        const scores = await t.time('query', async () => testIndices.map((_, i) => Float32Array.from(sketchedScores(index.checkpoints, testRows, i, trainCount))));
+        return { ...base, scores, family: 'gradient', higherIsHelpful: true, index: { sketchDim: spec.sketchDim, built, reused: index.checkpoints.length - built } };
+      }
+      const relevantLayers = spec.mode === 'lastLayers' ? lastRelevantLayers(subject, spec.lastLayers) : run.manifest.relevantParameters;
+      if (spec.mode === 'lastLayers') base.notes.push(`TracIn over the last ${relevantLayers!.length} relevant layer(s): ${relevantLayers!.join(', ')}`);
+      const flat = await t.time('tracin', () =>
+        tracInScores({
+          checkpoints: checkpoints.map((model, c) => ({ model, learningRate: run.manifest.checkpoints[c]!.learningRate })),
+          loss: run.manifest.loss,
+          ...(relevantLayers ? { relevantLayers } : {}),
+          train: trainSplit(subject),
+          test: testSplit(subject, testIndices),
+          signal: context.signal,
+          onProgress: (f, message) => report(message, f),
+          ...(batchSize ? { batchSize } : {}),
+        }),
+      );
+      return { ...base, scores: splitRows(flat, testIndices.length, trainCount), family: 'gradient', higherIsHelpful: true };
+    }
+    case 'influence': {
+      const method =
+        spec.inverse === 'lissa'
+          ? ({ kind: 'lissa', options: { depth: spec.depth, scale: spec.scale, damping: spec.damping, batchSize: spec.samples } } as const)
+          : ({ kind: 'arnoldi', options: { iterations: spec.iterations, rank: spec.rank, damping: spec.damping } } as const);
+      const result = await t.time('influence', () =>
+        influenceScores({
+          model: subject.model,
+          loss: run.manifest.loss,
+          ...(run.manifest.relevantParameters ? { relevantLayers: run.manifest.relevantParameters } : {}),
+          train: trainSplit(subject),
+          test: testSplit(subject, testIndices),
+          method,
+          signal: context.signal,
+          onProgress: (f, message) => report(message, f),
+          ...(batchSize ? { batchSize } : {}),
+        }),
+      );
+      base.notes.push(`Hessian-vector products by ${result.hvpMode === 'finiteDifferences' ? 'finite differences of gradients' : result.hvpMode}`);
+      return { ...base, scores: splitRows(result.scores, testIndices.length, trainCount), family: 'gradient', higherIsHelpful: false };
+    }
+    case 'deepKnn': {
+      const train = await t.time('representations', () => trainRepresentations(subject, context, report));
+      const test = await t.time('representations', () => testRepresentations(subject, testIndices, context));
+      const results = await t.time('query', async () =>
+        testIndices.map((_, i) => deepKnn(train, test.values.subarray(i * test.dim, (i + 1) * test.dim), { k: 1, epsilon: DEFAULT_DEEP_KNN_EPSILON })),
+      );
+      return {
+        ...base,
+        labelFree: true,
+        scores: results.map((r) => r.scores),
+        distances: testIndices.map((_, i) => latentDistances(train, test.values.subarray(i * test.dim, (i + 1) * test.dim))),
+        family: 'representation',
+        higherIsHelpful: true,
+      };
+    }
+    case 'simplex': {
+      const train = await t.time('representations', () => trainRepresentations(subject, context, report));
+      const test = await t.time('representations', () => testRepresentations(subject, testIndices, context));
+      const scores: Float32Array[] = [];
+      const distances: Float64Array[] = [];
+      const summaries: SimplexSummary[] = [];
+      await t.time('simplex', async () => {
+        for (const [i] of testIndices.entries()) {
+          const query = test.values.subarray(i * test.dim, (i + 1) * test.dim);
+          const fit = await simplex(train, query, {
+            epochs: spec.epochs,
+            learningRate: spec.learningRate,
+            ...(spec.nearest ? { nearest: spec.nearest } : {}),
+            signal: context.signal,
+            onProgress: (f, message) => report(`${message} (test example ${i + 1}/${testIndices.length})`, 0.8 + (0.2 * (i + f)) / testIndices.length),
+          });
+          const row = new Float32Array(trainCount);
+          fit.corpusIndices.forEach((n, j) => (row[n] = fit.weights[j]!));
+          scores.push(row);
+          distances.push(latentDistances(train, query));
+          summaries.push({ reconstructionError: fit.error, relativeError: fit.relativeError, corpusSize: fit.corpusIndices.length });
+        }
+      });
+      return { ...base, labelFree: true, scores, distances, simplex: summaries, family: 'representation', higherIsHelpful: true };
+    }
+  }
+}
