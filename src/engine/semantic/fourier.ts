@@ -168,9 +168,13 @@ export function fourierBins(height: number, width: number, options: FourierBinOp
     }
     edges = Float64Array.from(given);
     const bins = edges.length - 1;
+    let top = 0;
+    for (let p = 0; p < modes; p++) if (radii[p]! > radii[top]!) top = p;
+    if (radii[top]! > edges[bins]!) {
+      throw new Error(`edges end at ${edges[bins]} but mode (${Math.floor(top / width)}, ${top % width}) has radius ${radii[top]!.toFixed(4)}; the last edge must be >= the largest radius`);
+    }
     for (let p = 0; p < modes; p++) {
       const r = radii[p]!;
-      if (r > edges[bins]!) throw new Error(`edges end at ${edges[bins]} but mode (${Math.floor(p / width)}, ${p % width}) has radius ${r}`);
       let j = 0;
       while (j + 1 < bins && r >= edges[j + 1]!) j++;
       binOf[p] = j;

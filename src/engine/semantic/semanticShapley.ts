@@ -128,8 +128,30 @@ async function permutationOnGame(
       previous = value;
     }
   }
-  const { mean, standardError } = meanAndStandardError(unitValues, units, d);
+  const { mean, standardError } = stratifiedMeanAndStandardError(unitValues, units, d, game.backgroundCount);
   return result(game, mean, standardError, full, empty / units, 'permutation', total);
+}
+
+/**
+ * Means over the units and their standard errors. Unit u used background u mod M,
+ * so the units form M strata; when every stratum holds 2 or more units the error
+ * is the stratified one, sqrt(sum_h (n_h / U)^2 var_h / n_h): the Monte Carlo error
+ * about the exact value over this background set. Otherwise the plain error over
+ * units (which also counts the spread between backgrounds, so it is larger).
+ */
+function stratifiedMeanAndStandardError(values: Float64Array, units: number, d: number, strata: number): { mean: Float64Array; standardError: Float64Array } {
+  const plain = meanAndStandardError(values, units, d);
+  if (strata === 1 || units < 2 * strata) return plain;
+  const variance = new Float64Array(d);
+  for (let h = 0; h < strata; h++) {
+    const members = Math.floor((units - h - 1) / strata) + 1;
+    const stratum = new Float64Array(members * d);
+    for (let k = 0; k < members; k++) stratum.set(values.subarray((h + k * strata) * d, (h + k * strata + 1) * d), k * d);
+    const { standardError } = meanAndStandardError(stratum, members, d);
+    const weight = members / units;
+    for (let j = 0; j < d; j++) variance[j] += weight * weight * standardError[j]! ** 2;
+  }
+  return { mean: plain.mean, standardError: variance.map(Math.sqrt) };
 }
 
 function result(

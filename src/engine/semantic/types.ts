@@ -55,7 +55,9 @@ export interface SemanticShapleyResult {
   /**
    * Standard error of each value. Exact: over the background examples (the spread of the
    * per-background Shapley values / sqrt(M); NaN with one background example).
-   * Permutation: over the sampled units (a permutation, or an antithetic pair, with its background example).
+   * Permutation: the Monte Carlo error over the sampled units (a permutation, or an antithetic pair, with
+   * its background example), stratified by background, about the exact value over the same background set
+   * (unbiased for it when samples is a multiple of M, or 2M when antithetic, as units cycle through the backgrounds).
    */
   standardErrors: Float64Array;
   /** v(N) = f_y(x(z(x))). */
