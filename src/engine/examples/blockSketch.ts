@@ -1,14 +1,16 @@
 /**
  * Gradient sketches computed from the per-example gradient blocks, without
- * ever forming a Dense layer's full gradient (LoGra-style). A Dense kernel's
- * gradient a ⊗ δ is sketched as (aᵀR_in) ⊗ (δᵀR_out), which equals projecting
- * a ⊗ δ with the Kronecker matrix R_in ⊗ R_out: with independent Rademacher
- * factors, E<(R_in⊗R_out)ᵀg, (R_in⊗R_out)ᵀg'> = <a,a'><δ,δ'> = <g,g'>, at a
- * cost of in·k_in + out·k_out per example instead of in·out·k. Blocks stored
- * in full (convolution kernels, biases, batch-norm scales) get a dense
- * projection of their own. The sketch is the sum of the blocks' projections,
- * which is one random projection of the whole gradient whose rows are drawn
- * per block, so dot products are preserved in expectation across blocks too.
+ * ever forming a Dense layer's full gradient (LoGra-style factored
+ * projection). A Dense kernel's gradient a ⊗ δ is sketched coordinate by
+ * coordinate as (r_jᵀa)(s_jᵀδ)/√k with independent Rademacher vectors r_j and
+ * s_j: that is the projection of a ⊗ δ onto the Rademacher vector r_j ⊗ s_j,
+ * so E<sketch(g), sketch(g')> = <a,a'><δ,δ'> = <g,g'>, at a cost of
+ * k·(in + out) per example instead of k·in·out. (A single Kronecker product
+ * R_in ⊗ R_out is cheaper still, but its k_in- and k_out-dimensional factors
+ * make the dot-product error grow like √(1/k_in + 1/k_out) instead of √(1/k).)
+ * Blocks stored in full (convolution kernels, biases, batch-norm scales) get
+ * a dense projection. The sketch is the sum of the blocks' projections: one
+ * random projection of the whole gradient whose rows are drawn per block.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -17,14 +19,6 @@ import { disposeBlocks, type GradientBlock } from '../influence/gradientBlocks';
 import { perExampleGradientBlocks, type GradientOptions } from '../influence/perExampleGradients';
 import { checkPositiveInteger } from './cancel';
 import { projectionRows } from './sketch';
-
-/** Factors k = k_in · k_out with k_in the divisor of k closest to √k from above. */
-export function kroneckerFactors(k: number): [number, number] {
-  checkPositiveInteger(k, 'sketchDim');
-  let kin = Math.ceil(Math.sqrt(k));
-  while (k % kin !== 0) kin++;
-  return [kin, k / kin];
-}
 
 /** A seeded [rows, cols] Rademacher matrix with entries ±1/√cols, drawn from (seed, stream). */
 function rademacher(seed: number, stream: number, rows: number, cols: number): tf.Tensor2D {
@@ -40,7 +34,6 @@ export interface BlockSketcherSettings {
 export class BlockSketcher {
   readonly sketchDim: number;
   readonly seed: number;
-  private readonly factors: [number, number];
   private readonly matrices = new Map<string, tf.Tensor2D>();
 
   constructor(settings: BlockSketcherSettings) {
@@ -48,7 +41,6 @@ export class BlockSketcher {
     if (!Number.isSafeInteger(settings.seed)) throw new Error(`seed must be an integer, got ${settings.seed}`);
     this.sketchDim = settings.sketchDim;
     this.seed = settings.seed;
-    this.factors = kroneckerFactors(settings.sketchDim);
   }
 
   /** Matrices are made once per block shape and position, then reused for every batch. */
@@ -65,15 +57,14 @@ export class BlockSketcher {
   /** [B, k] sketches of one batch's gradient blocks (given in layout order). */
   sketchBlocks(blocks: readonly GradientBlock[]): tf.Tensor2D {
     if (blocks.length === 0) throw new Error('blocks must be a non-empty list');
-    const [kin, kout] = this.factors;
+    const k = this.sketchDim;
     return tf.tidy(() => {
       const parts = blocks.map((block, b) => {
         if (block.kind === 'full') return tf.matMul(block.values, this.matrix(2 * b, block.values.shape[1], this.sketchDim));
-        const count = block.input.shape[0];
-        const a = tf.matMul(block.input, this.matrix(2 * b, block.input.shape[1], kin));
-        const d = tf.matMul(block.delta, this.matrix(2 * b + 1, block.delta.shape[1], kout));
-        // Rademacher entries of R_in ⊗ R_out must be ±1/√k: the factors carry 1/√k_in and 1/√k_out.
-        return tf.reshape(tf.mul(tf.reshape(a, [count, kin, 1]), tf.reshape(d, [count, 1, kout])), [count, this.sketchDim]);
+        const a = tf.matMul(block.input, this.matrix(2 * b, block.input.shape[1], k));
+        const d = tf.matMul(block.delta, this.matrix(2 * b + 1, block.delta.shape[1], k));
+        // Both factors carry 1/√k; the product must carry 1/√k once.
+        return tf.mul(tf.mul(a, d), Math.sqrt(k));
       });
       return (parts.length === 1 ? parts[0]! : tf.addN(parts)) as tf.Tensor2D;
     });

@@ -25,7 +25,7 @@ import type { Progress } from '../../../protocol/rpc';
 export const SKETCH_SEED = 20_221_031;
 export const DEFAULT_INDEX_BATCH_SIZE = 256;
 const MEMORY_BUDGET_BYTES = 3 * 1024 ** 3;
-const INDEX_FORMAT = 'block-sketch-v1';
+const INDEX_FORMAT = 'block-sketch-v2';
 
 export function cacheRootOf(run: LoadedRun): string {
   return path.join(run.root, '.modeldebug', 'cache', 'gradient-index');
