@@ -72,9 +72,9 @@ export async function heldOutProbabilities(r: Representations, labels: Int32Arra
       return out;
     };
     const xs = tf.tensor2d(gather(trainRows), [trainRows.length, r.dim]);
-    const ys = tf.oneHot(tf.tensor1d(Int32Array.from(trainRows, (n) => labels[n]!), 'int32'), classes);
-    const w = tf.variable(tf.zeros([r.dim, classes]));
-    const b = tf.variable(tf.zeros([classes]));
+    const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Int32Array.from(trainRows, (n) => labels[n]!), 'int32'), classes));
+    const w = tf.tidy(() => tf.variable(tf.zeros([r.dim, classes])));
+    const b = tf.tidy(() => tf.variable(tf.zeros([classes])));
     const optimizer = tf.train.adam(options.learningRate ?? 0.05);
     const l2 = options.l2 ?? 1e-4;
     try {
