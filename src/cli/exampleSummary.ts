@@ -99,8 +99,8 @@ export function formatExampleImportance(result: ExampleImportanceResult): string
 }
 
 export function formatGradientIndex(result: BuildGradientIndexResult): string {
-  const rows = [['checkpoint', 'build s', 'chunks computed', 'key']];
-  for (const c of result.checkpoints) rows.push([c.path, c.seconds.toFixed(2), `${c.computedChunks}/${c.totalChunks}`, c.key]);
+  const rows = [['checkpoint', 'build s', 'chunks computed now', 'key']];
+  for (const c of result.checkpoints) rows.push([c.path, c.seconds.toFixed(2), `${c.computedChunks}/${c.totalChunks}${c.computedChunks === 0 ? ' (reused)' : ''}`, c.key.slice(0, 12)]);
   return [
     `gradient index: sketch dimension ${result.sketchDim}, ${result.trainCount} training examples, ${result.checkpoints.length} checkpoints`,
     table(rows),
@@ -116,13 +116,18 @@ export function formatSelfInfluence(result: SelfInfluenceResult): string {
 
 export function formatSuspicious(result: SuspiciousResult): string {
   const lines = [`${result.examples.length} most suspicious of ${result.trainCount} training examples at ${result.checkpoint}; signals ${result.signals.join(', ')}; row = data row in ${result.trainFile}`];
-  const rows = [['rank', 'index', 'row', 'score', 'label', 'suggested', 'reasons']];
+  const rows = [['rank', 'index', 'row', 'score', 'label', 'suggested label']];
   result.examples.forEach((e, k) => {
-    const suggested = e.suggestedLabel === undefined && !e.suggestedLabelName ? '-' : `${describeLabel(e.suggestedLabel, e.suggestedLabelName)}${e.suggestionSource ? ` (${e.suggestionSource})` : ''}`;
-    const reasons = e.reasons.map((r) => `${r.text} [p${num(r.percentile, 3)}]`).join('; ');
-    rows.push([String(k + 1), String(e.index), String(e.row), num(e.score, 3), describeLabel(e.label, e.labelName), suggested, reasons]);
+    const suggested = e.suggestedLabel === undefined && !e.suggestedLabelName ? '-' : `${describeLabel(e.suggestedLabel, e.suggestedLabelName)}${e.suggestionSource ? ` (from the ${e.suggestionSource})` : ''}`;
+    rows.push([String(k + 1), String(e.index), String(e.row), num(e.score, 3), describeLabel(e.label, e.labelName), suggested]);
   });
-  lines.push(table(rows));
+  // Each example's row, then its reasons underneath, one a line, with the signal's percentile.
+  const [header, ...body] = table(rows).split('\n');
+  lines.push(header!);
+  body.forEach((row, k) => {
+    lines.push(row);
+    for (const r of result.examples[k]!.reasons) lines.push(`        - ${r.text} (${r.signal}, percentile ${num(r.percentile, 3)})`);
+  });
   lines.push(`${result.seconds.toFixed(2)} s${Object.keys(result.timings).length ? ` (${timingsLine(result.timings)})` : ''}`);
   return lines.join('\n');
 }

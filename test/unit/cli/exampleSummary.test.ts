@@ -116,7 +116,7 @@ test('the index, self-influence, suspicious, similarity-rate and comparison summ
   };
   const indexText = formatGradientIndex(index);
   assert.match(indexText, /checkpoints\/epoch-1\s+12\.35\s+6\/6\s+abc/);
-  assert.match(indexText, /checkpoints\/epoch-2\s+0\.00\s+0\/6\s+def/);
+  assert.match(indexText, /checkpoints\/epoch-2\s+0\.00\s+0\/6 \(reused\)\s+def/);
   assert.match(indexText, /cache: \/w\/\.modeldebug\/cache/);
 
   const self: SelfInfluenceResult = { method: 'tracin', scores: new Float32Array(3), top: [{ index: 2, row: 2, score: 4.5, label: 1 }], trainFile: 't.csv', seconds: 1 };
@@ -148,8 +148,8 @@ test('the index, self-influence, suspicious, similarity-rate and comparison summ
   };
   const suspiciousText = formatSuspicious(suspicious);
   assert.match(suspiciousText, /1 most suspicious of 6000/);
-  assert.match(suspiciousText, /rank\s+index\s+row\s+score\s+label\s+suggested\s+reasons/);
-  assert.match(suspiciousText, /1\s+40\s+40\s+97\.5\s+0 T-shirt\/top\s+1 Trouser \(neighbours\)\s+9 of 10 nearest neighbours are labelled 'Trouser' \[p99\.1\]; self-influence 3 \[p95\.9\]/);
+  assert.match(suspiciousText, /rank\s+index\s+row\s+score\s+label\s+suggested label\n/);
+  assert.match(suspiciousText, /1\s+40\s+40\s+97\.5\s+0 T-shirt\/top\s+1 Trouser \(from the neighbours\)\n\s+- 9 of 10 nearest neighbours are labelled 'Trouser' \(neighbourDisagreement, percentile 99\.1\)\n\s+- self-influence 3 \(selfInfluence, percentile 95\.9\)/);
 
   const stats = (v: number) => ({ min: v - 0.2, q1: v - 0.1, median: v, q3: v + 0.1, max: v + 0.2, mean: v });
   const rates: ExampleConsistencyResult = {
