@@ -414,8 +414,9 @@ export type ExampleMethodSpec =
   | { method: 'tracin'; mode?: TracInMode; sketchDim?: number; lastLayers?: number }
   /**
    * Influence functions −∇L(x)ᵀ H⁻¹ ∇L(xⁿ) at the chosen checkpoint.
-   * 'lissa': recursion `depth` (100), `scale`, `damping`, `samples` per
-   * recursion; divergence is an error, never NaNs. 'arnoldi': low-rank
+   * 'lissa': recursion `depth` (100), `scale` (default 1.5 × the estimated
+   * largest Hessian eigenvalue), `damping`, `samples` per recursion;
+   * divergence is an error, never NaNs. 'arnoldi': low-rank
    * inverse of rank `rank` from `iterations` Arnoldi steps (the fast option).
    */
   | { method: 'influence'; inverse?: 'lissa' | 'arnoldi'; depth?: number; scale?: number; damping?: number; samples?: number; rank?: number; iterations?: number }

@@ -16,10 +16,16 @@ import { feedShape } from '../losses/modelShapes';
 import type { DataSplit } from '../losses/perExampleLoss';
 import { arnoldiInverse, type ArnoldiOptions, type LowRankInverse } from './arnoldi';
 import { checkTrainingSet, hessianOperator, type HvpMode, type TrainingSet } from './hessian';
+import { curvatureSample, DEFAULT_CURVATURE_SAMPLES, largestEigenvalue } from './curvatureSample';
 import { abortError, lissaInverseHvp, type LissaOptions } from './lissa';
 import { perExampleGradients } from './perExampleGradients';
 
-export type InverseMethod = { kind: 'lissa'; options?: LissaOptions } | { kind: 'arnoldi'; options?: ArnoldiOptions };
+/**
+ * LiSSA without a `scale` gets 1.5× the power-iteration estimate of the
+ * largest Hessian eigenvalue. Arnoldi's HVPs average over `curvatureSamples`
+ * seeded training examples (default DEFAULT_CURVATURE_SAMPLES).
+ */
+export type InverseMethod = { kind: 'lissa'; options?: LissaOptions } | { kind: 'arnoldi'; options?: ArnoldiOptions; curvatureSamples?: number };
 
 export interface InfluenceInput {
   model: tfl.LayersModel;
@@ -42,6 +48,10 @@ export interface InfluenceResult {
   hvpMode: HvpMode;
   /** Per test example, ‖s_t‖/scale after each LiSSA step (empty for Arnoldi). */
   lissaNormTraces: number[][];
+  /** The LiSSA scale used, and the eigenvalue estimate it came from when it was not given. */
+  lissaScale?: { scale: number; largestEigenvalue?: number };
+  /** Training examples the Arnoldi HVPs averaged over. */
+  curvatureSamples?: number;
 }
 
 /** Lets a queued cancel request run, then throws if the signal fired. */
@@ -83,7 +93,26 @@ export async function influenceScores(input: InfluenceInput): Promise<InfluenceR
   testGradients.dispose();
   await yieldAndCheck(signal);
 
-  const inverse: LowRankInverse | undefined = input.method.kind === 'arnoldi' ? arnoldiInverse(operator, input.method.options, signal) : undefined;
+  let curvatureSamples: number | undefined;
+  let inverse: LowRankInverse | undefined;
+  if (input.method.kind === 'arnoldi') {
+    const sample = curvatureSample(train.count, input.method.curvatureSamples ?? DEFAULT_CURVATURE_SAMPLES);
+    curvatureSamples = sample.length;
+    inverse = arnoldiInverse({ parameterCount: operator.parameterCount, hvp: (v) => operator.hvp(v, sample) }, input.method.options, signal);
+  }
+  let lissaOptions = input.method.kind === 'lissa' ? input.method.options : undefined;
+  let lissaScale: InfluenceResult['lissaScale'];
+  if (input.method.kind === 'lissa') {
+    if (lissaOptions?.scale === undefined) {
+      progress(0, 'estimating the largest Hessian eigenvalue for the LiSSA scale');
+      const sample = curvatureSample(train.count, Math.max(lissaOptions?.batchSize ?? 32, 256));
+      const largest = largestEigenvalue((v) => operator.hvp(v, sample), operator.parameterCount);
+      lissaScale = { scale: Math.max(1.5 * largest, 1e-3), largestEigenvalue: largest };
+      lissaOptions = { ...lissaOptions, scale: lissaScale.scale };
+    } else {
+      lissaScale = { scale: lissaOptions.scale };
+    }
+  }
   const solved: Float32Array[] = [];
   const lissaNormTraces: number[][] = [];
   for (const [t, row] of rows.entries()) {
@@ -92,8 +121,7 @@ export async function influenceScores(input: InfluenceInput): Promise<InfluenceR
     if (inverse) {
       solved.push(inverse.inverseHvp(g));
     } else {
-      const options = input.method.kind === 'lissa' ? input.method.options : undefined;
-      const result = lissaInverseHvp(operator, g, options, signal);
+      const result = lissaInverseHvp(operator, g, lissaOptions, signal);
       solved.push(result.inverseHvp);
       lissaNormTraces.push(result.normTrace);
     }
@@ -117,5 +145,8 @@ export async function influenceScores(input: InfluenceInput): Promise<InfluenceR
     s.dispose();
   }
   if (!scores.every(Number.isFinite)) throw new Error('influence scores are not finite: the Hessian solve or the gradients overflowed');
-  return { scores, testCount: test.count, trainCount: train.count, hvpMode: operator.mode, lissaNormTraces };
+  const result: InfluenceResult = { scores, testCount: test.count, trainCount: train.count, hvpMode: operator.mode, lissaNormTraces };
+  if (lissaScale) result.lissaScale = lissaScale;
+  if (curvatureSamples !== undefined) result.curvatureSamples = curvatureSamples;
+  return result;
 }

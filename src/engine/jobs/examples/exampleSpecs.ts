@@ -6,7 +6,6 @@ import { readEnum, readObject, readOptionalInteger, readOptionalNumber } from '.
 
 export const DEFAULT_LAST_LAYERS = 1;
 export const DEFAULT_LISSA_DEPTH = 100;
-export const DEFAULT_LISSA_SCALE = 10;
 export const DEFAULT_LISSA_DAMPING = 0.01;
 export const DEFAULT_LISSA_SAMPLES = 32;
 export const DEFAULT_ARNOLDI_ITERATIONS = 20;
@@ -16,7 +15,7 @@ export type ResolvedExampleSpec =
   | { method: 'tracin'; mode: 'sketch'; sketchDim: number }
   | { method: 'tracin'; mode: 'exact' }
   | { method: 'tracin'; mode: 'lastLayers'; lastLayers: number }
-  | { method: 'influence'; inverse: 'lissa'; depth: number; scale: number; damping: number; samples: number }
+  | { method: 'influence'; inverse: 'lissa'; depth: number; scale?: number; damping: number; samples: number }
   | { method: 'influence'; inverse: 'arnoldi'; iterations: number; rank: number; damping: number }
   | { method: 'deepKnn' }
   | { method: 'simplex'; epochs: number; learningRate: number; nearest?: number };
@@ -37,11 +36,13 @@ export function resolveExampleSpec(value: unknown, field = 'method'): ResolvedEx
       allow(['inverse', 'depth', 'scale', 'damping', 'samples', 'rank', 'iterations']);
       const inverse = head.inverse === undefined ? 'lissa' : readEnum(head.inverse, `${field}.inverse`, ['lissa', 'arnoldi'] as const);
       if (inverse === 'lissa') {
+        // Without a scale the engine picks 1.5x the estimated largest Hessian eigenvalue, so the recursion converges.
+        const scale = readOptionalNumber(head.scale, `${field}.scale`, 1e-6, 1e9);
         return {
           method,
           inverse,
           depth: readOptionalInteger(head.depth, `${field}.depth`, 1, 100_000) ?? DEFAULT_LISSA_DEPTH,
-          scale: readOptionalNumber(head.scale, `${field}.scale`, 1e-6, 1e9) ?? DEFAULT_LISSA_SCALE,
+          ...(scale === undefined ? {} : { scale }),
           damping: readOptionalNumber(head.damping, `${field}.damping`, 0, 0.999) ?? DEFAULT_LISSA_DAMPING,
           samples: readOptionalInteger(head.samples, `${field}.samples`, 1, 100_000) ?? DEFAULT_LISSA_SAMPLES,
         };

@@ -128,7 +128,7 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
     case 'influence': {
       const method =
         spec.inverse === 'lissa'
-          ? ({ kind: 'lissa', options: { depth: spec.depth, scale: spec.scale, damping: spec.damping, batchSize: spec.samples } } as const)
+          ? ({ kind: 'lissa', options: { depth: spec.depth, damping: spec.damping, batchSize: spec.samples, ...(spec.scale === undefined ? {} : { scale: spec.scale }) } } as const)
           : ({ kind: 'arnoldi', options: { iterations: spec.iterations, rank: spec.rank, damping: spec.damping } } as const);
       const result = await t.time('influence', () =>
         influenceScores({
@@ -144,6 +144,9 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
         }),
       );
       base.notes.push(`Hessian-vector products by ${result.hvpMode === 'finiteDifferences' ? 'finite differences of gradients' : result.hvpMode}`);
+      const { lissaScale, curvatureSamples } = result;
+      if (lissaScale?.largestEigenvalue !== undefined) base.notes.push(`LiSSA scale ${lissaScale.scale.toPrecision(3)} = 1.5 x the largest Hessian eigenvalue estimate ${lissaScale.largestEigenvalue.toPrecision(3)} (power iteration)`);
+      if (curvatureSamples !== undefined) base.notes.push(`Arnoldi Hessian-vector products average over ${curvatureSamples} seeded training examples`);
       return { ...base, scores: splitRows(result.scores, testIndices.length, trainCount), family: 'gradient', higherIsHelpful: false };
     }
     case 'deepKnn': {
