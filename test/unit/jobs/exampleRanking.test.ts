@@ -52,7 +52,7 @@ test('progress gets an ETA once enough work has been seen, and none at the end',
 
 test('method specs get their defaults and refuse unknown settings', () => {
   assert.deepEqual(resolveExampleSpec({ method: 'tracin' }), { method: 'tracin', mode: 'sketch', sketchDim: 512 });
-  assert.deepEqual(resolveExampleSpec({ method: 'influence' }), { method: 'influence', inverse: 'lissa', depth: 100, scale: 10, damping: 0.01, samples: 32 });
+  assert.deepEqual(resolveExampleSpec({ method: 'influence' }), { method: 'influence', inverse: 'lissa', depth: 100, damping: 0.01, samples: 32 });
   assert.deepEqual(resolveExampleSpec({ method: 'simplex', nearest: 50 }), { method: 'simplex', epochs: 10000, learningRate: 0.001, nearest: 50 });
   assert.throws(() => resolveExampleSpec({ method: 'influence', inverse: 'arnoldi', iterations: 5, rank: 9 }), /method\.rank must be an integer in 1\.\.5/);
   assert.throws(() => resolveExampleSpec({ method: 'deepKnn', epochs: 3 }), /method\.epochs is not a known field/);
