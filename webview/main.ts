@@ -1,17 +1,16 @@
 /**
  * The explanation panel page: says ready, then asks the host for the
- * training-example explanation and for the attribution whenever the user picks
- * a test example, a checkpoint or an attribution setting, and for the per-unit
- * maps and checks on demand. Each kind of request is a lane: a new one cancels
- * the one before, and only the latest answer is shown. The example, checkpoint
- * and settings are saved with setState, so a reload restores them.
+ * attribution and the training examples (ExamplesController) whenever the user
+ * picks a test example, a checkpoint or a setting, and for the per-unit maps
+ * and checks on demand. Each kind of request is a lane: a new one cancels the
+ * one before, and only the latest answer is shown. The example, checkpoint and
+ * settings are saved with setState, so a reload restores them.
  */
 import { RpcEndpoint, RpcError } from '../src/protocol/rpc';
 import {
   BackendNotification,
   PanelAttributeRequest,
   PanelConsistencyRequest,
-  PanelExplainRequest,
   PanelReadyRequest,
   PanelSanityRequest,
   PanelUnitsRequest,
@@ -22,6 +21,7 @@ import {
 } from '../src/protocol/webviewProtocol';
 import { AttributionView } from './attributionView';
 import { ChecksView, type CheckKind } from './checksView';
+import { ExamplesController } from './examplesController';
 import { RequestLane } from './requestLane';
 import { checkSignature, methodText } from './settingsModel';
 import { registerToolkit } from './toolkit';
@@ -46,29 +46,13 @@ function main(): void {
   let settings: PanelAttributionSettings | undefined;
   let testIndex = 0;
   let checkpoint = '';
-  const explainLane = new RequestLane();
   const attributeLane = new RequestLane();
   const checkLanes: Record<CheckKind, RequestLane> = { units: new RequestLane(), consistency: new RequestLane(), sanity: new RequestLane() };
 
   const save = (): void => {
-    if (init) api.setState({ manifestPath: init.manifestPath, checkpoint, testIndex, ...(settings ? { settings } : {}), checkExamples: checks.exampleCount });
-  };
-
-  const explain = (): void => {
     if (!init) return;
-    view.showError(undefined);
-    view.setBusy(`Finding proponents and opponents of test example #${testIndex}…`);
-    const index = testIndex;
-    void explainLane.run((signal) => rpc.call(PanelExplainRequest, { testIndex: index, checkpoint }, { signal }), {
-      done: (explanation) => {
-        view.showExplanation(explanation);
-        view.setBusy(undefined);
-      },
-      failed: (error) => {
-        view.setBusy(undefined);
-        view.showError(isCancelled(error) ? 'Cancelled. Pick an example to try again.' : errorText(error), !isCancelled(error));
-      },
-    });
+    const examples = training.state;
+    api.setState({ manifestPath: init.manifestPath, checkpoint, testIndex, ...(settings ? { settings } : {}), checkExamples: checks.exampleCount, ...(examples ? { examples } : {}) });
   };
 
   const attribute = (): void => {
@@ -151,7 +135,7 @@ function main(): void {
     save();
     attribution.markStale();
     refreshStale();
-    explain();
+    training.pick(index, chosen);
     attribute();
   };
 
@@ -174,6 +158,16 @@ function main(): void {
     },
   });
 
+  const training = new ExamplesController({
+    rpc,
+    save: () => save(),
+    reveal: (index) => {
+      rpc.call(RevealExampleRequest, { split: 'train', index }).catch((error: unknown) => view.showError(errorText(error)));
+    },
+    errorText,
+    isCancelled,
+  });
+
   const ready = async (): Promise<void> => {
     view.showError(undefined);
     view.setBusy('Opening the run…');
@@ -184,6 +178,7 @@ function main(): void {
       view.showInit(init);
       attribution.showInit(init);
       checks.showInit(init);
+      training.showInit(init);
       view.setBusy(undefined);
       pick(init.testIndex, init.checkpoint);
     } catch (error) {
@@ -196,9 +191,6 @@ function main(): void {
     document.getElementById('app')!,
     {
       pick,
-      reveal: (index) => {
-        rpc.call(RevealExampleRequest, { split: 'train', index }).catch((error: unknown) => view.showError(errorText(error)));
-      },
       retry: () => {
         if (init) pick(view.testIndex, view.selectedCheckpoint ?? init.checkpoint);
         else void ready();
@@ -206,6 +198,8 @@ function main(): void {
     },
     attribution,
     checks,
+    training.view,
+    training.checks,
   );
   rpc.onNotification(BackendNotification, ({ backend }) => view.setBackend(backend));
   void ready();

@@ -1,5 +1,6 @@
-/** Progress, cancellation and errors of one kind of request, shown next to what it computes. */
+/** Progress (with the engine's ETA), cancellation and errors of one kind of request, shown next to what it computes. */
 import type { Progress } from '../src/protocol/rpc';
+import { etaText } from '../src/protocol/webviewProtocol';
 import { el } from './dom';
 import { createButton } from './toolkit';
 
@@ -32,11 +33,13 @@ export class TaskStatus {
 
   progress(progress: Progress): void {
     if (this.progressRow.hidden) return;
+    const eta = etaText(progress.etaSeconds);
+    const suffix = eta ? ` · ${eta}` : '';
     if (progress.fraction !== undefined && Number.isFinite(progress.fraction)) {
       this.bar.value = Math.max(0, Math.min(1, progress.fraction));
-      this.text.textContent = `${progress.message} · ${Math.round(this.bar.value * 100)}%`;
+      this.text.textContent = `${progress.message} · ${Math.round(this.bar.value * 100)}%${suffix}`;
     } else {
-      this.text.textContent = progress.message;
+      this.text.textContent = `${progress.message}${suffix}`;
     }
   }
 

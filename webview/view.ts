@@ -1,20 +1,20 @@
 /**
  * Builds the panel's DOM once and updates it; all behaviour goes out through
- * the callbacks. The attribution and the checks are their own components; this
- * holds the example and checkpoint pickers and the training examples.
+ * the callbacks. The attribution, the training examples and the checks are
+ * their own components; this holds the example and checkpoint pickers.
  */
 import type { BackendName } from '../src/protocol/engineProtocol';
-import type { PanelExplanation, PanelInit } from '../src/protocol/webviewProtocol';
+import type { PanelInit } from '../src/protocol/webviewProtocol';
 import type { AttributionView } from './attributionView';
 import type { ChecksView } from './checksView';
 import { el } from './dom';
-import { renderThumbnails } from './thumbnails';
+import type { ExampleChecksView } from './exampleChecksView';
+import type { ExamplesView } from './examplesView';
 import { createButton, createDropdown, createProgressRing, type Dropdown } from './toolkit';
 
 export interface ViewCallbacks {
   /** The user asked for a test example / checkpoint. */
   pick(testIndex: number, checkpoint: string): void;
-  reveal(trainIndex: number): void;
   retry(): void;
 }
 
@@ -33,16 +33,14 @@ export class PanelView {
   private readonly errorText = el('p');
   private readonly retryButton = createButton({ label: 'Retry' });
   private readonly content = el('div', { class: 'content', hidden: '' });
-  private readonly proponents = el('ol', { class: 'thumbs', id: 'proponents', 'aria-label': 'Proponents' });
-  private readonly opponents = el('ol', { class: 'thumbs', id: 'opponents', 'aria-label': 'Opponents' });
-  private readonly examplesCaption = el('p', { class: 'caption' });
-  private readonly examplesSection = el('section', { class: 'examples', 'aria-label': 'Training examples', hidden: '' });
 
   constructor(
     private readonly root: HTMLElement,
     private readonly callbacks: ViewCallbacks,
     private readonly attribution: AttributionView,
     private readonly checks: ChecksView,
+    private readonly examples: ExamplesView,
+    private readonly exampleChecks: ExampleChecksView,
   ) {
     this.build();
   }
@@ -86,17 +84,6 @@ export class PanelView {
     this.retryButton.hidden = !canRetry;
   }
 
-  /** The example's proponents and opponents (the explanation's own saliency is superseded by the attribution section). */
-  showExplanation(explanation: PanelExplanation): void {
-    const classNames = this.init?.classNames;
-    this.examplesSection.hidden = false;
-    this.examplesCaption.textContent = `For test example #${explanation.testIndex} at ${explanation.checkpoint}`;
-    const size = { height: explanation.height, width: explanation.width };
-    renderThumbnails(this.proponents, 'proponent', explanation.proponents, size, classNames, (i) => this.callbacks.reveal(i));
-    renderThumbnails(this.opponents, 'opponent', explanation.opponents, size, classNames, (i) => this.callbacks.reveal(i));
-    this.setBackend(explanation.backend);
-  }
-
   private build(): void {
     this.busy.append(createProgressRing('Working'), this.busyText);
     this.busy.hidden = true;
@@ -112,14 +99,7 @@ export class PanelView {
       this.busy,
     );
 
-    this.examplesSection.append(
-      el('h2', {}, 'Proponents ', el('span', { class: 'muted' }, 'training examples that pulled the representation towards this one')),
-      this.proponents,
-      el('h2', {}, 'Opponents ', el('span', { class: 'muted' }, 'training examples that pushed it away')),
-      this.opponents,
-      this.examplesCaption,
-    );
-    this.content.append(this.attribution.element, this.examplesSection, this.checks.unitsSection, this.checks.checksSection);
+    this.content.append(this.attribution.element, this.examples.element, this.checks.unitsSection, this.checks.checksSection, this.exampleChecks.element);
     this.root.replaceChildren(el('header', {}, this.title, this.backend), controls, this.error, this.content);
 
     this.prev.addEventListener('click', () => this.step(-1));

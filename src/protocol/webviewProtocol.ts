@@ -6,7 +6,22 @@
  * Everything here is untrusted on arrival and is validated by the receiver.
  */
 import { defineNotification, defineRequest } from './rpc';
-import type { AttributeMethodName, BackendName, Completeness, MeanStdCurve, ResolvedAttributeTarget, SanityCheckStep, ScoredExample } from './engineProtocol';
+import type {
+  AttributeMethodName,
+  BackendName,
+  BoxStats,
+  Completeness,
+  ExampleMethodName,
+  ExampleMethodSpec,
+  MeanStdCurve,
+  ResolvedAttributeTarget,
+  SanityCheckStep,
+  ScoredExample,
+  SimplexSummary,
+  SuspicionSignal,
+  SuspiciousTrainingExample,
+  TracInMode,
+} from './engineProtocol';
 
 /** What the webview persists with `setState`, so a reload restores the same view. */
 export interface PanelState {
@@ -17,6 +32,8 @@ export interface PanelState {
   settings?: PanelAttributionSettings;
   /** How many test examples the checks average over. */
   checkExamples?: number;
+  /** The training-examples section's pickers; absent in states saved before it existed. */
+  examples?: PanelExamplesState;
 }
 
 export interface PanelInit {
@@ -39,6 +56,15 @@ export interface PanelInit {
   hasClassOutput: boolean;
   /** Units of the representation layer, when the checkpoint's model.json says. */
   latentUnits?: number;
+  /** The training-examples pickers to show first: the restored ones (checked), or the defaults. */
+  examples: PanelExamplesState;
+  trainCount: number;
+  /** The test set has labels, so the example-consistency check (similarity rate) applies. */
+  testHasLabels: boolean;
+  /** The training set has labels, so suspicious-label detection applies. */
+  trainHasLabels: boolean;
+  /** The host can ask the user for another run's manifest to compare encoders with. */
+  canPickManifest: boolean;
 }
 
 /** Sent by the webview once its listener is installed. */
@@ -52,26 +78,6 @@ export interface Thumbnail {
   /** Display values in [0, 1], row-major, height x width. */
   pixels: number[];
 }
-
-export interface PanelExplanation {
-  testIndex: number;
-  label?: number;
-  labelName?: string;
-  height: number;
-  width: number;
-  image: number[];
-  saliency: number[];
-  method: string;
-  labelFree: boolean;
-  completeness?: Completeness;
-  proponents: Thumbnail[];
-  opponents: Thumbnail[];
-  checkpoint: string;
-  backend: BackendName;
-}
-
-/** Sent by the webview when the user picks a test example or a checkpoint. */
-export const PanelExplainRequest = defineRequest<{ testIndex: number; checkpoint?: string }, PanelExplanation>('panel/explain', 60 * 60_000);
 
 /** Sent by the webview when the user clicks a training example. */
 export const RevealExampleRequest = defineRequest<{ split: 'train' | 'test'; index: number }, void>('panel/reveal', 10_000);
@@ -323,4 +329,210 @@ export function isPageEnvelope(value: unknown): value is PageEnvelope {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return v.tag === PAGE_ENVELOPE_TAG && typeof v.page === 'string' && v.page.length > 0 && v.page.length <= 64;
+}
+
+/*
+ * Example importance in the panel: which training examples made the
+ * prediction. The page keeps its pickers as one flat `PanelExampleSettings`;
+ * the host checks them and turns them into the engine's ExampleMethodSpec.
+ */
+
+export const INFLUENCE_INVERSES = ['lissa', 'arnoldi'] as const;
+export type InfluenceInverse = (typeof INFLUENCE_INVERSES)[number];
+
+export interface PanelExampleSettings {
+  method: ExampleMethodName;
+  /** TracIn: the gradient index (sketch), every relevant parameter exactly, or the last layers exactly. */
+  tracinMode: TracInMode;
+  /** Influence functions: LiSSA or the (fast) Arnoldi low-rank inverse. */
+  inverse: InfluenceInverse;
+  /** LiSSA recursion depth, scale, damping and samples per recursion. */
+  depth: number;
+  scale: number;
+  damping: number;
+  samples: number;
+  /** SimplEx: Adam epochs, learning rate and the latent neighbours it decomposes over. */
+  epochs: number;
+  learningRate: number;
+  nearest: number;
+  /** How many proponents and opponents (or most and least similar) to list. */
+  topK: number;
+}
+
+/** Ranges the host enforces; integers except scale, damping and learningRate. */
+export const EXAMPLE_LIMITS = {
+  depth: { min: 1, max: 10_000 },
+  scale: { min: 1e-6, max: 1e9 },
+  damping: { min: 0, max: 0.999 },
+  samples: { min: 1, max: 100 },
+  epochs: { min: 1, max: 100_000 },
+  learningRate: { min: 1e-7, max: 10 },
+  nearest: { min: 1, max: 100_000 },
+  topK: { min: 1, max: 50 },
+  consistencyExamples: { min: 2, max: 256 },
+  suspiciousLimit: { min: 1, max: 1000 },
+} as const;
+
+export function defaultExampleSettings(): PanelExampleSettings {
+  return { method: 'tracin', tracinMode: 'sketch', inverse: 'lissa', depth: 100, scale: 10, damping: 0.01, samples: 1, epochs: 10_000, learningRate: 0.001, nearest: 50, topK: 5 };
+}
+
+/** Everything the training-examples section persists. */
+export interface PanelExamplesState {
+  settings: PanelExampleSettings;
+  /** The methods the example-consistency check compares. */
+  consistencyMethods: ExampleMethodName[];
+  /** Test examples (from the shown one on) the consistency check and the encoder comparison run over. */
+  consistencyExamples: number;
+  suspiciousLimit: number;
+  /** The other checkpoint of this run the encoder comparison uses. */
+  compareCheckpoint?: string;
+}
+
+export function defaultExamplesState(): PanelExamplesState {
+  return { settings: defaultExampleSettings(), consistencyMethods: ['tracin', 'deepKnn', 'simplex'], consistencyExamples: 32, suspiciousLimit: 50 };
+}
+
+/** A training example in a ranking, with its thumbnail and where it lives in the dataset file. */
+export interface PanelRankedExample extends Thumbnail {
+  /** 0-based data row in `trainFile` (not counting a header). */
+  row: number;
+  /** 1-based line in `trainFile`, for line-oriented files. */
+  line?: number;
+  distance?: number;
+}
+
+export interface PanelExampleImportance {
+  testIndex: number;
+  checkpoint: string;
+  label?: number;
+  labelName?: string;
+  method: ExampleMethodName;
+  /** What ran, after the engine's defaults. */
+  settings: ExampleMethodSpec;
+  family: 'gradient' | 'representation';
+  higherIsHelpful: boolean;
+  labelFree: boolean;
+  /** Thumbnail size. */
+  height: number;
+  width: number;
+  /** Gradient methods: proponents. Representation methods: the most similar examples. */
+  proponents: PanelRankedExample[];
+  /** Gradient methods only. */
+  opponents: PanelRankedExample[];
+  /** Representation methods: the least similar examples (not opponents). */
+  leastSimilar: PanelRankedExample[];
+  simplex?: SimplexSummary;
+  /** The dataset file whose rows `row` counts, relative to the workspace when it is inside. */
+  trainFile: string;
+  trainCount: number;
+  notes: string[];
+  /** The gradient index this answer used, for TracIn in sketch mode. */
+  index?: { sketchDim: number; built: number; reused: number };
+  seconds: number;
+  cached: boolean;
+}
+
+/** Sent by the webview whenever the example, checkpoint or a training-examples setting changes; supersedes the one before. */
+export const PanelExampleImportanceRequest = defineRequest<{ testIndex: number; checkpoint?: string; settings: PanelExampleSettings }, PanelExampleImportance>(
+  'panel/exampleImportance',
+  4 * 60 * 60_000,
+);
+
+export interface PanelIndexBuilt {
+  sketchDim: number;
+  trainCount: number;
+  checkpoints: number;
+  /** Checkpoints built (or finished) now, and already complete on disk. */
+  built: number;
+  reused: number;
+  seconds: number;
+}
+
+/** Sent by the webview's "Build gradient index" button. */
+export const PanelBuildIndexRequest = defineRequest<Record<string, never>, PanelIndexBuilt>('panel/buildIndex', 8 * 60 * 60_000);
+
+export interface PanelSuspicious {
+  checkpoint: string;
+  signals: SuspicionSignal[];
+  trainCount: number;
+  trainFile: string;
+  examples: SuspiciousTrainingExample[];
+  seconds: number;
+  cached: boolean;
+}
+
+/** Sent by the webview's "Find suspicious training examples" button. */
+export const PanelSuspiciousRequest = defineRequest<{ checkpoint?: string; limit: number }, PanelSuspicious>('panel/suspicious', 8 * 60 * 60_000);
+
+export interface PanelMethodRates {
+  method: ExampleMethodName;
+  settings: ExampleMethodSpec;
+  /** Per M: the similarity rate of the top-M / bottom-M examples over test examples; null where undefined (NaN does not survive every webview transport). */
+  top: (BoxStats | null)[];
+  bottom: (BoxStats | null)[];
+}
+
+export interface PanelExampleConsistency {
+  testIndex: number;
+  checkpoint: string;
+  ms: number[];
+  methods: PanelMethodRates[];
+  exampleIndices: number[];
+  seconds: number;
+  cached: boolean;
+}
+
+interface PanelExampleCheckParams {
+  testIndex: number;
+  checkpoint?: string;
+  settings: PanelExampleSettings;
+  /** Test examples from testIndex on (wrapping around). */
+  exampleCount: number;
+}
+
+/** Sent by the webview's "Example consistency" button: the similarity rate of each chosen method. */
+export const PanelExampleConsistencyRequest = defineRequest<PanelExampleCheckParams & { methods: ExampleMethodName[] }, PanelExampleConsistency>(
+  'panel/exampleConsistency',
+  8 * 60 * 60_000,
+);
+
+/** The other encoder: another checkpoint of this run, or another run's manifest the host asks the user for. */
+export type PanelCompareWith = { kind: 'checkpoint'; checkpoint: string } | { kind: 'pickManifest' };
+
+export interface PanelExampleComparison {
+  testIndex: number;
+  method: ExampleMethodName;
+  /** The two encoders, as "manifest · checkpoint" (workspace-relative). */
+  a: string;
+  b: string;
+  mean: number | null;
+  std: number | null;
+  perExample: { index: number; pearson: number | null }[];
+  seconds: number;
+  cached: boolean;
+}
+
+/** Sent by the webview's "Compare encoders" button; answers null when the user dismissed the manifest picker. */
+export const PanelCompareExamplesRequest = defineRequest<PanelExampleCheckParams & { other: PanelCompareWith }, PanelExampleComparison | null>(
+  'panel/compareExamples',
+  8 * 60 * 60_000,
+);
+
+/** "about 40 s left", "about 3 min left", "about 1 h 5 min left": an engine ETA for people; empty when there is none. */
+export function etaText(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '';
+  const s = Math.round(seconds);
+  if (s < 60) return `about ${Math.max(1, s)} s left`;
+  const minutes = Math.round(s / 60);
+  if (minutes < 60) return `about ${minutes} min left`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return `about ${hours} h${rest > 0 ? ` ${rest} min` : ''} left`;
+}
+
+/** A progress line with its ETA, e.g. "checkpoint 2 of 6 · about 3 min left". */
+export function progressLine(progress: { message: string; etaSeconds?: number }): string {
+  const eta = etaText(progress.etaSeconds);
+  return eta ? `${progress.message} · ${eta}` : progress.message;
 }

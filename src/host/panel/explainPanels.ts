@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { BackendInfo } from '../../protocol/engineProtocol';
 import type { Progress } from '../../protocol/rpc';
+import { progressLine } from '../../protocol/webviewProtocol';
 import type { EngineSource } from '../engineHandle';
 import { loadManifest } from '../manifest/manifestLoader';
 import { createNonce } from './nonce';
@@ -113,7 +114,7 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
             const subscription = token.onCancellationRequested(() => controller.abort());
             let reported = 0;
             const report = (p: Progress): void => {
-              const step: { message: string; increment?: number } = { message: p.message };
+              const step: { message: string; increment?: number } = { message: progressLine(p) };
               if (p.fraction !== undefined && Number.isFinite(p.fraction)) {
                 const percent = Math.min(100, Math.max(0, p.fraction * 100));
                 if (percent > reported) step.increment = percent - reported;
@@ -130,6 +131,16 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
         });
       },
       reveal: revealExample,
+      pickManifest: async () => {
+        const picked = await vscode.window.showOpenDialog({
+          title: 'Model Debugger: the other run to compare encoders with',
+          openLabel: 'Compare with this run',
+          canSelectMany: false,
+          filters: { 'Run manifest': ['json'] },
+        });
+        return picked?.[0]?.fsPath;
+      },
+      displayPath: (file) => vscode.workspace.asRelativePath(file),
       setTitle: (title) => {
         panel.title = title;
       },

@@ -1,9 +1,10 @@
 /**
  * Turns the engine's answers (typed arrays over per-example shapes) into the
- * panel's flat grayscale images and thumbnails.
+ * panel's flat grayscale images, and example-importance rankings into
+ * thumbnails with their rows in the dataset file.
  */
-import { toScoredThumbnail, type PanelExplanation, type Thumbnail } from '../../protocol/webviewProtocol';
-import type { ExampleExplanation, ExamplePixels, ExamplesResult, ExplainResult } from '../../protocol/engineProtocol';
+import { toScoredThumbnail, type PanelExampleImportance, type PanelRankedExample } from '../../protocol/webviewProtocol';
+import type { ExampleImportanceExample, ExampleImportanceResult, ExamplePixels, ExamplesResult, RankedExample } from '../../protocol/engineProtocol';
 
 export interface Plane {
   height: number;
@@ -57,42 +58,60 @@ function byIndex(result: ExamplesResult): Map<number, ExamplePixels> {
   return new Map(result.examples.map((e) => [e.index, e]));
 }
 
-function thumbnails(scored: ExampleExplanation['proponents'], train: ExamplesResult): Thumbnail[] {
+function ranked(list: readonly RankedExample[], train: ExamplesResult): PanelRankedExample[] {
   const pixels = byIndex(train);
-  return scored.map((s) => {
+  return list.map((s) => {
     const example = pixels.get(s.index);
     if (!example) throw new Error(`The engine returned no pixels for training example ${s.index}.`);
-    // The scored list may leave labels to the pixel fetch; take them from there when it does.
+    // The ranking may leave labels to the pixel fetch; take them from there when it does.
     const scored = { ...s, label: s.label ?? example.label, labelName: s.labelName ?? example.labelName };
-    return toScoredThumbnail(scored, displayImage(train.shape, example, `training example ${s.index}`).values);
+    const thumb: PanelRankedExample = { ...toScoredThumbnail(scored, displayImage(train.shape, example, `training example ${s.index}`).values), row: s.row };
+    if (s.line !== undefined) thumb.line = s.line;
+    if (s.distance !== undefined && Number.isFinite(s.distance)) thumb.distance = s.distance;
+    return thumb;
   });
 }
 
-export function assembleExplanation(result: ExplainResult, explained: ExampleExplanation, test: ExamplesResult, train: ExamplesResult): PanelExplanation {
-  const testExample = byIndex(test).get(explained.index);
-  if (!testExample) throw new Error(`The engine returned no pixels for test example ${explained.index}.`);
-  const image = displayImage(test.shape, testExample, `test example ${explained.index}`);
-  const saliency = toPlane(explained.saliency.shape, explained.saliency.values, 'sum', `saliency of test example ${explained.index}`);
-  if (saliency.height !== image.height || saliency.width !== image.width) {
-    throw new Error(`The saliency map is ${saliency.height}x${saliency.width} but the test image is ${image.height}x${image.width}.`);
-  }
-  const panel: PanelExplanation = {
-    testIndex: explained.index,
-    height: image.height,
-    width: image.width,
-    image: image.values,
-    saliency: saliency.values.map((v) => (Number.isFinite(v) ? v : 0)),
-    method: explained.saliency.method,
-    labelFree: explained.saliency.labelFree,
-    proponents: thumbnails(explained.proponents, train),
-    opponents: thumbnails(explained.opponents, train),
+/** Every training example a ranking names, once each, to fetch their pixels in one request. */
+export function rankedIndices(example: ExampleImportanceExample, topK: number): number[] {
+  const lists = [example.proponents, example.opponents, example.leastSimilar ?? []].map((l) => l.slice(0, topK));
+  return [...new Set(lists.flat().map((e) => e.index))];
+}
+
+export interface ImportanceContext {
+  testIndex: number;
+  topK: number;
+  /** The training file as the page shows it (workspace-relative). */
+  trainFile: string;
+}
+
+export function assembleExampleImportance(result: ExampleImportanceResult, train: ExamplesResult, context: ImportanceContext): PanelExampleImportance {
+  const explained = result.examples.find((e) => e.index === context.testIndex);
+  if (!explained) throw new Error(`The engine returned no training examples for test example ${context.testIndex}.`);
+  const size = toPlane(train.shape, new Float32Array(train.shape.reduce((a, b) => a * b, 1)), 'mean', 'the training examples');
+  const representation = result.family === 'representation';
+  const panel: PanelExampleImportance = {
+    testIndex: context.testIndex,
     checkpoint: result.checkpoint,
-    backend: result.backend,
+    method: result.method,
+    settings: result.settings,
+    family: result.family,
+    higherIsHelpful: result.higherIsHelpful,
+    labelFree: result.labelFree,
+    height: size.height,
+    width: size.width,
+    proponents: ranked(explained.proponents.slice(0, context.topK), train),
+    opponents: representation ? [] : ranked(explained.opponents.slice(0, context.topK), train),
+    leastSimilar: representation ? ranked((explained.leastSimilar ?? []).slice(0, context.topK), train) : [],
+    trainFile: context.trainFile,
+    trainCount: result.trainCount,
+    notes: result.notes ?? [],
+    seconds: result.seconds,
+    cached: false,
   };
-  const label = explained.label ?? testExample.label;
-  const labelName = explained.labelName ?? testExample.labelName;
-  if (label !== undefined) panel.label = label;
-  if (labelName !== undefined) panel.labelName = labelName;
-  if (explained.saliency.completeness) panel.completeness = explained.saliency.completeness;
+  if (explained.label !== undefined) panel.label = explained.label;
+  if (explained.labelName !== undefined) panel.labelName = explained.labelName;
+  if (explained.simplex) panel.simplex = { ...explained.simplex };
+  if (result.index) panel.index = { sketchDim: result.index.sketchDim, built: result.index.built, reused: result.index.reused };
   return panel;
 }

@@ -6,33 +6,34 @@
  */
 import * as path from 'node:path';
 import { RpcError, type Progress, type RequestContext, type RpcEndpoint } from '../../protocol/rpc';
-import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendName, type RunSummary } from '../../protocol/engineProtocol';
+import { OpenRunRequest, type BackendName, type RunSummary } from '../../protocol/engineProtocol';
 import type { RunManifest } from '../../protocol/manifest';
 import {
   BackendNotification,
   DEFAULT_CHECK_EXAMPLES,
   inputViewFor,
   PanelAttributeRequest,
+  PanelBuildIndexRequest,
+  PanelCompareExamplesRequest,
   PanelConsistencyRequest,
-  PanelExplainRequest,
+  PanelExampleConsistencyRequest,
+  PanelExampleImportanceRequest,
   PanelReadyRequest,
   PanelSanityRequest,
+  PanelSuspiciousRequest,
   PanelUnitsRequest,
   RevealExampleRequest,
-  type PanelExplanation,
   type PanelInit,
 } from '../../protocol/webviewProtocol';
 import type { EngineHandle, EngineSource } from '../engineHandle';
 import { AttributionService } from './attributionService';
 import { parseCheckExamples, restoreAttributionSettings, type AttributionLimits } from './attributionSettings';
-import { assembleExplanation } from './explanationAssembler';
-import { ExplanationCache } from './explanationCache';
 import { describeError, isCancellation, toRpcError } from './errors';
 import { locateExample, type ExampleLocation } from './exampleLocation';
-import { indexInRange, parseExplainParams, parseReadyParams, parseRevealParams, type PanelLimits } from './panelValidation';
+import { ExampleService, relativeTo, type ExampleRun } from './exampleService';
+import { restoreExamplesState } from './exampleSettings';
+import { indexInRange, parseReadyParams, parseRevealParams, type PanelLimits } from './panelValidation';
 import { representationUnits } from './representationUnits';
-
-export const TOP_K = 5;
 
 export interface SessionUi {
   /** Runs `task` under a cancellable progress notification; `signal` aborts when the user cancels. */
@@ -41,6 +42,10 @@ export interface SessionUi {
   reveal(location: ExampleLocation, split: 'train' | 'test', index: number): Promise<void>;
   /** Called when the panel's title should change (run name, example). */
   setTitle?(title: string): void;
+  /** Asks the user for another run's manifest (the encoder comparison); undefined when dismissed. */
+  pickManifest?(): Promise<string | undefined>;
+  /** How a file is named to the user; relative to the manifest's folder when absent. */
+  displayPath?(file: string): string;
 }
 
 export interface SessionOptions {
@@ -54,16 +59,12 @@ export interface SessionOptions {
   readText?: (file: string) => Promise<string>;
 }
 
-interface OpenRun {
+interface OpenRun extends ExampleRun {
   generation: number;
   manifest: RunManifest;
   summary: RunSummary;
   limits: PanelLimits;
   attribution: AttributionLimits;
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  return AbortSignal.any(signals);
 }
 
 export class PanelSession {
@@ -72,9 +73,9 @@ export class PanelSession {
   private checkpoint: string | undefined;
   private readyEndpoint: RpcEndpoint | undefined;
   private notifiedBackend: BackendName | undefined;
-  private readonly explanations = new ExplanationCache<PanelExplanation>();
   private readonly lifetime = new AbortController();
   private readonly attribution: AttributionService;
+  private readonly examples: ExampleService;
 
   constructor(private readonly options: SessionOptions) {
     this.checkpoint = options.checkpoint;
@@ -88,6 +89,21 @@ export class PanelSession {
       },
       lifetime: this.lifetime.signal,
     });
+    const ui = options.ui;
+    const base = path.dirname(options.manifestPath);
+    this.examples = new ExampleService({
+      manifestPath: options.manifestPath,
+      engine: options.engine,
+      openRun: (signal) => this.openRun(signal),
+      checkpoint: (chosen, run) => {
+        if (chosen !== undefined) this.checkpoint = chosen;
+        return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
+      },
+      withProgress: (title, task) => ui.withProgress(title, task),
+      ...(ui.pickManifest ? { pickManifest: () => ui.pickManifest!() } : {}),
+      displayPath: (file) => (ui.displayPath ? ui.displayPath(file) : relativeTo(base, path.resolve(base, file))),
+      lifetime: this.lifetime.signal,
+    });
   }
 
   get manifestPath(): string {
@@ -99,12 +115,16 @@ export class PanelSession {
     this.readyEndpoint = undefined;
     this.notifiedBackend = undefined;
     endpoint.onRequest(PanelReadyRequest, (params, context) => this.ready(endpoint, params, context));
-    endpoint.onRequest(PanelExplainRequest, (params) => this.explain(params));
     endpoint.onRequest(RevealExampleRequest, (params) => this.reveal(params));
     endpoint.onRequest(PanelAttributeRequest, (params, context) => this.guard(() => this.attribution.attribute(params, context)));
     endpoint.onRequest(PanelUnitsRequest, (params, context) => this.guard(() => this.attribution.latentUnits(params, context)));
     endpoint.onRequest(PanelConsistencyRequest, (params, context) => this.guard(() => this.attribution.consistency(params, context)));
     endpoint.onRequest(PanelSanityRequest, (params, context) => this.guard(() => this.attribution.sanity(params, context)));
+    endpoint.onRequest(PanelExampleImportanceRequest, (params, context) => this.guard(() => this.examples.importance(params, context)));
+    endpoint.onRequest(PanelBuildIndexRequest, (params, context) => this.guard(() => this.examples.buildIndex(params, context)));
+    endpoint.onRequest(PanelSuspiciousRequest, (params, context) => this.guard(() => this.examples.suspicious(params, context)));
+    endpoint.onRequest(PanelExampleConsistencyRequest, (params, context) => this.guard(() => this.examples.consistency(params, context)));
+    endpoint.onRequest(PanelCompareExamplesRequest, (params, context) => this.guard(() => this.examples.compare(params, context)));
   }
 
   /** Tells the page about a backend change (after a restart), once it is ready. */
@@ -117,8 +137,8 @@ export class PanelSession {
 
   dispose(): void {
     this.lifetime.abort();
-    this.explanations.clear();
     this.attribution.clear();
+    this.examples.clear();
   }
 
   private async ready(endpoint: RpcEndpoint, raw: unknown, context: RequestContext): Promise<PanelInit> {
@@ -132,11 +152,13 @@ export class PanelSession {
     const checkpoints = run.limits.checkpoints;
     let testIndex = 0;
     let savedSettings: unknown;
+    let savedExamples: unknown;
     let checkExamples = DEFAULT_CHECK_EXAMPLES;
     if (restored && path.resolve(restored.manifestPath) === path.resolve(this.manifestPath)) {
       if (indexInRange(restored.testIndex, run.limits.testCount)) testIndex = restored.testIndex;
       if (restored.checkpoint !== undefined && checkpoints.includes(restored.checkpoint)) this.checkpoint = restored.checkpoint;
       savedSettings = restored.settings;
+      savedExamples = restored.examples;
       try {
         checkExamples = parseCheckExamples(restored.checkExamples);
       } catch {
@@ -160,6 +182,11 @@ export class PanelSession {
       exampleShape: [...run.attribution.exampleShape],
       view: run.attribution.view,
       hasClassOutput: run.attribution.hasClassOutput,
+      examples: restoreExamplesState(savedExamples, checkpoints),
+      trainCount: run.limits.trainCount,
+      testHasLabels: run.testHasLabels,
+      trainHasLabels: run.trainHasLabels,
+      canPickManifest: this.options.ui.pickManifest !== undefined,
     };
     if (run.attribution.latentUnits !== undefined) init.latentUnits = run.attribution.latentUnits;
     const classNames = run.summary.classNames ?? run.manifest.classNames;
@@ -170,47 +197,6 @@ export class PanelSession {
       this.notifiedBackend = engine.info.name;
     }
     return init;
-  }
-
-  private async explain(raw: unknown): Promise<PanelExplanation> {
-    try {
-      const run = await this.openRun(this.lifetime.signal);
-      const { testIndex, checkpoint } = parseExplainParams(raw, run.limits);
-      if (checkpoint !== undefined) this.checkpoint = checkpoint;
-      const chosen = this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
-      const key = `${chosen}\n${testIndex}`;
-      return await this.explanations.get(key, (superseded) =>
-        this.options.ui.withProgress(`Explaining test example #${testIndex} (${chosen})`, (report, cancelled) =>
-          this.computeExplanation(chosen, testIndex, anySignal([superseded, cancelled, this.lifetime.signal]), report),
-        ),
-      );
-    } catch (error) {
-      throw this.fail(error);
-    }
-  }
-
-  private async computeExplanation(checkpoint: string, testIndex: number, signal: AbortSignal, report: (progress: Progress) => void): Promise<PanelExplanation> {
-    report({ message: 'starting the engine…' });
-    await this.openRun(signal);
-    const engine = await this.options.engine.acquire();
-    this.backendChanged(engine.info.name);
-    const manifestPath = this.manifestPath;
-    const result = await engine.rpc.call(
-      ExplainRequest,
-      { manifestPath, checkpoint, testIndices: [testIndex], topK: TOP_K },
-      { signal, onProgress: report },
-    );
-    const explained = result.examples.find((e) => e.index === testIndex);
-    if (!explained) throw new RpcError('internal', `The engine returned no explanation for test example ${testIndex}.`);
-    explained.proponents = explained.proponents.slice(0, TOP_K);
-    explained.opponents = explained.opponents.slice(0, TOP_K);
-    const trainIndices = [...new Set([...explained.proponents, ...explained.opponents].map((e) => e.index))];
-    report({ message: 'fetching the examples…' });
-    const [test, train] = await Promise.all([
-      engine.rpc.call(GetExamplesRequest, { manifestPath, split: 'test', indices: [testIndex] }, { signal }),
-      engine.rpc.call(GetExamplesRequest, { manifestPath, split: 'train', indices: trainIndices }, { signal }),
-    ]);
-    return assembleExplanation(result, explained, test, train);
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -262,9 +248,18 @@ export class PanelSession {
       trainCount: summary.train.count,
       checkpoints: manifest.checkpoints.map((c) => c.path),
     };
-    this.explanations.clear();
     this.attribution.clear();
-    return { generation: engine.generation, manifest, summary, limits, attribution: await this.attributionLimits(manifest, summary) };
+    this.examples.clear();
+    return {
+      generation: engine.generation,
+      manifest,
+      summary,
+      limits,
+      attribution: await this.attributionLimits(manifest, summary),
+      trainShape: summary.train.exampleShape,
+      testHasLabels: summary.test.hasLabels,
+      trainHasLabels: summary.train.hasLabels,
+    };
   }
 
   private async attributionLimits(manifest: RunManifest, summary: RunSummary): Promise<AttributionLimits> {

@@ -5,7 +5,7 @@
  * checkpoint must be one the manifest lists.
  */
 import { RpcError } from '../../protocol/rpc';
-import type { PanelState } from '../../protocol/webviewProtocol';
+import { EXAMPLE_LIMITS, type PanelCompareWith, type PanelState } from '../../protocol/webviewProtocol';
 
 export interface PanelLimits {
   testCount: number;
@@ -53,7 +53,8 @@ export function isPanelState(value: unknown): value is PanelState {
     s.testIndex >= 0 &&
     (s.checkpoint === undefined || (typeof s.checkpoint === 'string' && s.checkpoint.length < 4096)) &&
     // The settings are repaired against the run once it is open (restoreAttributionSettings); here they need only be an object.
-    (s.settings === undefined || (typeof s.settings === 'object' && s.settings !== null && !Array.isArray(s.settings)))
+    (s.settings === undefined || (typeof s.settings === 'object' && s.settings !== null && !Array.isArray(s.settings))) &&
+    (s.examples === undefined || (typeof s.examples === 'object' && s.examples !== null && !Array.isArray(s.examples)))
   );
 }
 
@@ -75,4 +76,38 @@ export function parseRevealParams(raw: unknown, limits: PanelLimits): { split: '
   if (o.split !== 'train' && o.split !== 'test') invalid('"split" must be "train" or "test".');
   const count = o.split === 'train' ? limits.trainCount : limits.testCount;
   return { split: o.split, index: index(o.index, count, 'index') };
+}
+
+/** A count within one of the training-examples limits. */
+export function parseCount(value: unknown, limit: 'consistencyExamples' | 'suspiciousLimit', field: string): number {
+  const { min, max } = EXAMPLE_LIMITS[limit];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    invalid(`"${field}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value) ?? String(value)}.`);
+  }
+  return value;
+}
+
+/** A request that takes no parameters: an empty object (or nothing). */
+export function parseEmptyParams(raw: unknown, method: string): void {
+  const o = objectParams(raw ?? {}, method);
+  const extra = Object.keys(o);
+  if (extra.length > 0) invalid(`${method}: takes no parameters, got "${extra[0]}".`);
+}
+
+export function parseSuspiciousParams(raw: unknown, limits: PanelLimits): { checkpoint?: string; limit: number } {
+  const o = objectParams(raw, 'panel/suspicious');
+  const chosen = checkpoint(o.checkpoint, limits.checkpoints);
+  const limit = parseCount(o.limit, 'suspiciousLimit', 'limit');
+  return chosen === undefined ? { limit } : { checkpoint: chosen, limit };
+}
+
+/** The other encoder of a comparison: a checkpoint the manifest lists, or the host's manifest picker (the page never names a path). */
+export function parseCompareWith(raw: unknown, limits: PanelLimits): PanelCompareWith {
+  const o = objectParams(raw, '"other"');
+  if (o.kind === 'pickManifest' && Object.keys(o).length === 1) return { kind: 'pickManifest' };
+  if (o.kind === 'checkpoint') {
+    const chosen = checkpoint(o.checkpoint, limits.checkpoints);
+    if (chosen !== undefined) return { kind: 'checkpoint', checkpoint: chosen };
+  }
+  return invalid('"other" must be { kind: "checkpoint", checkpoint } with one of the manifest\'s checkpoints, or { kind: "pickManifest" }.');
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assembleExplanation, toDisplayRange, toPlane } from '../../../src/host/panel/explanationAssembler';
-import type { ExampleExplanation, ExamplesResult, ExplainResult } from '../../../src/protocol/engineProtocol';
+import { assembleExampleImportance, rankedIndices, toDisplayRange, toPlane } from '../../../src/host/panel/explanationAssembler';
+import type { ExampleImportanceExample, ExampleImportanceResult, ExamplesResult } from '../../../src/protocol/engineProtocol';
 
 test('toPlane averages image channels and sums attribution channels', () => {
   // 1x2 pixels, 3 channels
@@ -33,37 +33,65 @@ function examples(indices: number[], fill: (i: number) => number): ExamplesResul
   return { shape: [2, 2, 1], examples: indices.map((index) => ({ index, values: new Float32Array(4).fill(fill(index)), label: index % 10, labelName: `c${index % 10}` })) };
 }
 
-test('assembleExplanation pairs each scored example with its pixels', () => {
-  const explained: ExampleExplanation = {
-    index: 7,
-    saliency: { method: 'integratedGradients', labelFree: true, shape: [2, 2, 1], values: new Float32Array([1, -1, 0.5, 0]), completeness: { sum: 0.5, expected: 0.52 } },
-    proponents: [1, 2, 3, 4, 5].map((index) => ({ index, score: 10 - index })),
-    opponents: [11, 12, 13, 14, 15].map((index) => ({ index, score: -index })),
+function importance(family: 'gradient' | 'representation', example: ExampleImportanceExample): ExampleImportanceResult {
+  return {
+    method: family === 'gradient' ? 'tracin' : 'deepKnn',
+    settings: family === 'gradient' ? { method: 'tracin', mode: 'sketch' } : { method: 'deepKnn' },
+    family,
+    higherIsHelpful: true,
+    labelFree: true,
+    checkpoint: 'c/epoch-2',
+    trainCount: 100,
+    trainFile: '/ws/data/train-labels.csv',
+    examples: [example],
+    timings: {},
+    seconds: 2,
   };
-  const result: ExplainResult = { backend: 'cpu', checkpoint: 'c/epoch-2', examples: [explained], timings: {} };
-  const train = examples([1, 2, 3, 4, 5, 11, 12, 13, 14, 15], (i) => i / 100);
-  const panel = assembleExplanation(result, explained, examples([7], () => 0.25), train);
+}
+
+test('assembleExampleImportance pairs each ranked example with its pixels, row and line, up to top-k', () => {
+  const example: ExampleImportanceExample = {
+    index: 7,
+    label: 3,
+    proponents: [1, 2, 3, 4, 5, 6].map((index) => ({ index, row: index, line: index + 2, score: 10 - index })),
+    opponents: [11, 12, 13, 14, 15, 16].map((index) => ({ index, row: index, score: -index })),
+  };
+  const train = examples(rankedIndices(example, 5), (i) => i / 100);
+  assert.deepEqual(rankedIndices(example, 5), [1, 2, 3, 4, 5, 11, 12, 13, 14, 15]);
+  const panel = assembleExampleImportance(importance('gradient', example), train, { testIndex: 7, topK: 5, trainFile: 'data/train-labels.csv' });
   assert.equal(panel.testIndex, 7);
-  assert.equal(panel.labelName, 'c7');
-  assert.deepEqual(panel.image, [0.25, 0.25, 0.25, 0.25]);
-  assert.deepEqual(panel.saliency, [1, -1, 0.5, 0]);
-  assert.deepEqual(panel.completeness, { sum: 0.5, expected: 0.52 });
+  assert.equal(panel.label, 3);
+  assert.equal(panel.height, 2);
+  assert.equal(panel.width, 2);
   assert.deepEqual(panel.proponents.map((t) => t.index), [1, 2, 3, 4, 5]);
+  assert.deepEqual(panel.proponents.map((t) => t.line), [3, 4, 5, 6, 7]);
   assert.deepEqual(panel.opponents.map((t) => t.score), [-11, -12, -13, -14, -15]);
+  assert.equal(panel.opponents[0]!.row, 11);
+  assert.equal(panel.opponents[0]!.line, undefined);
   assert.ok(Math.abs(panel.proponents[2]!.pixels[0]! - 0.03) < 1e-6);
   assert.equal(panel.opponents[0]!.labelName, 'c1');
+  assert.deepEqual(panel.leastSimilar, []);
+  assert.equal(panel.trainFile, 'data/train-labels.csv');
 });
 
-test('assembleExplanation fails clearly when the engine left out pixels or shapes disagree', () => {
-  const explained: ExampleExplanation = {
+test('assembleExampleImportance lists least similar examples (not opponents) for representation methods, with the SimplEx summary', () => {
+  const example: ExampleImportanceExample = {
     index: 0,
-    saliency: { method: 'ig', labelFree: true, shape: [2, 2, 1], values: new Float32Array(4) },
-    proponents: [{ index: 99, score: 1 }],
+    proponents: [{ index: 1, row: 1, score: 0.9, distance: 0.1 }],
     opponents: [],
+    leastSimilar: [{ index: 2, row: 2, score: 0.01, distance: Number.POSITIVE_INFINITY }],
+    simplex: { reconstructionError: 0.5, relativeError: 0.05, corpusSize: 50 },
   };
-  const result: ExplainResult = { backend: 'cpu', checkpoint: 'c', examples: [explained], timings: {} };
-  assert.throws(() => assembleExplanation(result, explained, examples([0], () => 0), examples([1], () => 0)), /training example 99/);
-  assert.throws(() => assembleExplanation(result, explained, examples([5], () => 0), examples([99], () => 0)), /test example 0/);
-  const wrong = { ...explained, saliency: { ...explained.saliency, shape: [1, 4, 1] } };
-  assert.throws(() => assembleExplanation(result, wrong, examples([0], () => 0), examples([99], () => 0)), /1x4 but the test image is 2x2/);
+  const panel = assembleExampleImportance(importance('representation', example), examples([1, 2], () => 0.5), { testIndex: 0, topK: 5, trainFile: 't' });
+  assert.deepEqual(panel.opponents, []);
+  assert.deepEqual(panel.leastSimilar.map((t) => t.index), [2]);
+  assert.equal(panel.proponents[0]!.distance, 0.1);
+  assert.equal(panel.leastSimilar[0]!.distance, undefined, 'a non-finite distance is left out');
+  assert.deepEqual(panel.simplex, { reconstructionError: 0.5, relativeError: 0.05, corpusSize: 50 });
+});
+
+test('assembleExampleImportance fails clearly when the engine left out the example or its pixels', () => {
+  const example: ExampleImportanceExample = { index: 0, proponents: [{ index: 99, row: 99, score: 1 }], opponents: [] };
+  assert.throws(() => assembleExampleImportance(importance('gradient', example), examples([1], () => 0), { testIndex: 0, topK: 5, trainFile: 't' }), /training example 99/);
+  assert.throws(() => assembleExampleImportance(importance('gradient', example), examples([99], () => 0), { testIndex: 4, topK: 5, trainFile: 't' }), /test example 4/);
 });

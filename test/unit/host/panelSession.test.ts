@@ -1,15 +1,15 @@
 /**
  * The panel's host side against a fake page and a fake engine: the ready
- * handshake, validation of what the page sends, the explain flow and its
- * cancellation, and page reloads.
+ * handshake, validation of what the page sends, the example-importance flow
+ * and its cancellation, and page reloads.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { RpcEndpoint, RpcError, type CallOptions, type RequestDescriptor, type RpcMessage, type Transport } from '../../../src/protocol/rpc';
-import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type BackendInfo, type ExplainParams, type RunSummary } from '../../../src/protocol/engineProtocol';
+import { ExampleImportanceRequest, GetExamplesRequest, OpenRunRequest, type BackendInfo, type ExampleImportanceParams, type ExampleImportanceResult, type RunSummary } from '../../../src/protocol/engineProtocol';
 import { parseManifest, type RunManifest } from '../../../src/protocol/manifest';
-import { BackendNotification, PAGE_ENVELOPE_TAG, PanelExplainRequest, PanelReadyRequest, RevealExampleRequest } from '../../../src/protocol/webviewProtocol';
+import { BackendNotification, defaultExampleSettings, PAGE_ENVELOPE_TAG, PanelExampleImportanceRequest, PanelReadyRequest, RevealExampleRequest } from '../../../src/protocol/webviewProtocol';
 import { PageChannel, type WebviewLike } from '../../../src/host/panel/pageChannel';
 import { PanelSession, type SessionUi } from '../../../src/host/panel/panelSession';
 import type { EngineHandle } from '../../../src/host/engineHandle';
@@ -62,26 +62,33 @@ class FakeEngine {
         };
         return summary;
       }
-      case ExplainRequest.method: {
-        const p = params as ExplainParams;
+      case ExampleImportanceRequest.method: {
+        const p = params as ExampleImportanceParams;
         await new Promise<void>((resolve, reject) => {
           options.signal?.addEventListener('abort', () => reject(new RpcError('cancelled', 'explain was cancelled.')));
           void this.explainGate.then(resolve);
         });
         const index = p.testIndices[0]!;
-        return {
-          backend: 'wasm',
-          checkpoint: p.checkpoint,
+        const result: ExampleImportanceResult = {
+          method: p.method.method,
+          settings: p.method,
+          family: 'gradient',
+          higherIsHelpful: true,
+          labelFree: true,
+          checkpoint: p.checkpoint!,
+          trainCount: 50,
+          trainFile: path.resolve('/ws/run/data/train-labels.csv'),
           timings: {},
+          seconds: 1,
           examples: [
             {
               index,
-              saliency: { method: 'integratedGradients', labelFree: true, shape: [2, 2, 1], values: new Float32Array([index, -1, 0, 1]), completeness: { sum: 1, expected: 1 } },
-              proponents: Array.from({ length: 6 }, (_, k) => ({ index: k, score: 6 - k })),
-              opponents: Array.from({ length: 6 }, (_, k) => ({ index: 10 + k, score: -k })),
+              proponents: Array.from({ length: 6 }, (_, k) => ({ index: k, row: k, line: k + 2, score: 6 - k })),
+              opponents: Array.from({ length: 6 }, (_, k) => ({ index: 10 + k, row: 10 + k, score: -k })),
             },
           ],
         };
+        return result;
       }
       case GetExamplesRequest.method: {
         const p = params as { indices: number[] };
@@ -182,24 +189,24 @@ test('a restored state is used when it is valid for this run, ignored otherwise'
   assert.equal(init2.checkpoint, 'checkpoints/epoch-2/model.json');
 });
 
-test('explain returns the saliency and 5 + 5 thumbnails, under a progress notification', async () => {
+const settings = defaultExampleSettings();
+
+test('example importance returns 5 + 5 thumbnails with their rows, under a progress notification', async () => {
   const h = harness();
   await h.page.call(PanelReadyRequest, {});
-  const explanation = await h.page.call(PanelExplainRequest, { testIndex: 3, checkpoint: 'checkpoints/epoch-1/model.json' });
+  const explanation = await h.page.call(PanelExampleImportanceRequest, { testIndex: 3, checkpoint: 'checkpoints/epoch-1/model.json', settings });
   assert.equal(explanation.testIndex, 3);
-  assert.deepEqual(explanation.saliency, [3, -1, 0, 1]);
-  assert.deepEqual(explanation.image, [0, 0.5, 1, 0.25]);
   assert.equal(explanation.proponents.length, 5);
   assert.equal(explanation.opponents.length, 5);
   assert.deepEqual(explanation.opponents.map((t) => t.index), [10, 11, 12, 13, 14]);
   assert.equal(explanation.proponents[1]!.label, 1);
-  const explain = h.engine.calls.find((c) => c.method === ExplainRequest.method)!;
-  assert.deepEqual(explain.params, { manifestPath, checkpoint: 'checkpoints/epoch-1/model.json', testIndices: [3], topK: 5 });
+  assert.deepEqual(explanation.proponents[1]!.pixels, [0, 0.5, 1, 0.25]);
+  assert.equal(explanation.proponents[1]!.line, 3);
+  assert.equal(explanation.trainFile, path.join('data', 'train-labels.csv'));
+  const explain = h.engine.calls.find((c) => c.method === ExampleImportanceRequest.method)!;
+  assert.deepEqual(explain.params, { manifestPath, checkpoint: 'checkpoints/epoch-1/model.json', testIndices: [3], method: { method: 'tracin', mode: 'sketch' }, topK: 5 });
   const fetches = h.engine.calls.filter((c) => c.method === GetExamplesRequest.method).map((c) => c.params);
-  assert.deepEqual(fetches, [
-    { manifestPath, split: 'test', indices: [3] },
-    { manifestPath, split: 'train', indices: [0, 1, 2, 3, 4, 10, 11, 12, 13, 14] },
-  ]);
+  assert.deepEqual(fetches, [{ manifestPath, split: 'train', indices: [0, 1, 2, 3, 4, 10, 11, 12, 13, 14] }]);
   assert.equal(h.ui.progressTitles.length, 1);
   assert.deepEqual(h.ui.errors, []);
 });
@@ -208,7 +215,7 @@ test('out-of-range or non-integer indices and unknown checkpoints never reach th
   const h = harness();
   await h.page.call(PanelReadyRequest, {});
   for (const params of [{ testIndex: 8 }, { testIndex: -1 }, { testIndex: 0.5 }, { testIndex: 1, checkpoint: '/etc/passwd' }]) {
-    await assert.rejects(h.page.call(PanelExplainRequest, params), (e: unknown) => e instanceof RpcError && e.code === 'invalidParams');
+    await assert.rejects(h.page.call(PanelExampleImportanceRequest, { ...params, settings }), (e: unknown) => e instanceof RpcError && e.code === 'invalidParams');
   }
   await assert.rejects(h.page.call(RevealExampleRequest, { split: 'train', index: 50 }), (e: unknown) => e instanceof RpcError && e.code === 'invalidParams');
   assert.equal(h.engine.calls.filter((c) => c.method !== OpenRunRequest.method).length, 0);
@@ -219,11 +226,11 @@ test('Cancel on the progress notification aborts the engine request and is not r
   await h.page.call(PanelReadyRequest, {});
   let release!: () => void;
   h.engine.explainGate = new Promise<void>((resolve) => (release = resolve));
-  const pending = h.page.call(PanelExplainRequest, { testIndex: 1 });
-  while (!h.engine.calls.some((c) => c.method === ExplainRequest.method)) await new Promise((resolve) => setTimeout(resolve, 1));
+  const pending = h.page.call(PanelExampleImportanceRequest, { testIndex: 1, settings });
+  while (!h.engine.calls.some((c) => c.method === ExampleImportanceRequest.method)) await new Promise((resolve) => setTimeout(resolve, 1));
   h.ui.cancel();
   await assert.rejects(pending, (e: unknown) => e instanceof RpcError && e.code === 'cancelled');
-  const explain = h.engine.calls.find((c) => c.method === ExplainRequest.method)!;
+  const explain = h.engine.calls.find((c) => c.method === ExampleImportanceRequest.method)!;
   assert.equal(explain.signal?.aborted, true);
   assert.deepEqual(h.ui.errors, []);
   release();
@@ -266,6 +273,6 @@ test('after an engine restart the run is opened again on the new engine', async 
   const h = harness();
   await h.page.call(PanelReadyRequest, {});
   h.engine.generation = 2;
-  await h.page.call(PanelExplainRequest, { testIndex: 0 });
+  await h.page.call(PanelExampleImportanceRequest, { testIndex: 0, settings });
   assert.equal(h.engine.calls.filter((c) => c.method === OpenRunRequest.method).length, 2);
 });
