@@ -19,7 +19,7 @@ import { createButton, createDropdown, type Dropdown } from './toolkit';
 export type ExampleCheckKind = 'suspicious' | 'similarity' | 'compare';
 
 /** The compare picker's value for "ask for another run's manifest". */
-export const PICK_MANIFEST = '\u0000pick-manifest';
+export const PICK_MANIFEST = ':pick-manifest:';
 
 export interface ExampleChecksCallbacks {
   run(kind: ExampleCheckKind): void;
