@@ -74,7 +74,7 @@ export function exampleMethodText(spec: ExampleMethodSpec): string {
       else {
         parts.push('LiSSA');
         if (spec.depth !== undefined) parts.push(`depth ${spec.depth}`);
-        if (spec.scale !== undefined) parts.push(`scale ${formatNumber(spec.scale)}`);
+        parts.push(spec.scale !== undefined ? `scale ${formatNumber(spec.scale)}` : 'automatic scale');
         if (spec.damping !== undefined) parts.push(`damping ${formatNumber(spec.damping)}`);
         if (spec.samples !== undefined) parts.push(`${spec.samples} sample${spec.samples === 1 ? '' : 's'}`);
       }
@@ -96,7 +96,7 @@ export function specOf(s: PanelExampleSettings, method: ExampleMethodName = s.me
     case 'tracin':
       return { method, mode: s.tracinMode };
     case 'influence':
-      return s.inverse === 'arnoldi' ? { method, inverse: 'arnoldi' } : { method, inverse: 'lissa', depth: s.depth, scale: s.scale, damping: s.damping, samples: s.samples };
+      return s.inverse === 'arnoldi' ? { method, inverse: 'arnoldi' } : { method, inverse: 'lissa', depth: s.depth, damping: s.damping, samples: s.samples, ...(s.scale > 0 ? { scale: s.scale } : {}) };
     case 'deepKnn':
       return { method };
     case 'simplex':

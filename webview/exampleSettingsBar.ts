@@ -11,9 +11,9 @@ import { createDropdown, type Dropdown } from './toolkit';
 
 const NUMBER_FIELDS: { key: NumericSetting; label: string; title: string }[] = [
   { key: 'depth', label: 'Depth', title: 'LiSSA recursion depth' },
-  { key: 'scale', label: 'Scale', title: 'LiSSA scale: must exceed the largest Hessian eigenvalue, or the recursion diverges' },
+  { key: 'scale', label: 'Scale', title: 'LiSSA scale: must exceed the largest Hessian eigenvalue, or the recursion diverges; 0 lets the engine estimate it' },
   { key: 'damping', label: 'Damping', title: 'LiSSA damping, in [0, 1)' },
-  { key: 'samples', label: 'Samples', title: 'LiSSA recursions averaged' },
+  { key: 'samples', label: 'Samples', title: 'LiSSA: training examples per Hessian-vector product in each recursion step' },
   { key: 'epochs', label: 'Epochs', title: 'SimplEx: Adam epochs fitting the weights' },
   { key: 'learningRate', label: 'Learning rate', title: 'SimplEx: Adam learning rate' },
   { key: 'nearest', label: 'Nearest K', title: 'SimplEx: the latent neighbours the test example is decomposed over' },

@@ -17,6 +17,7 @@ import {
   LatentUnitsRequest,
   SanityCheckRequest,
   GetExamplesRequest,
+  HeartbeatRequest,
   InitializeRequest,
   LogNotification,
   OpenRunRequest,
@@ -133,6 +134,8 @@ rpc.onRequest(SelfInfluenceRequest, async (params, context) => selfInfluence(par
 rpc.onRequest(SuspiciousRequest, async (params, context) => suspicious(params, await exampleContext(context)));
 rpc.onRequest(ExampleConsistencyRequest, async (params, context) => exampleConsistency(params, await exampleContext(context)));
 rpc.onRequest(CompareExampleImportanceRequest, async (params, context) => compareExampleImportance(params, await exampleContext(context)));
+
+rpc.onRequest(HeartbeatRequest, () => undefined);
 
 rpc.onRequest(ShutdownRequest, () => {
   setImmediate(() => shutdown(0));

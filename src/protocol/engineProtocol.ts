@@ -115,6 +115,9 @@ export interface ExplainResult {
 /** Sent by the host: label-free saliency and TracIn proponents/opponents for some test examples. */
 export const ExplainRequest = defineRequest<ExplainParams, ExplainResult>('explain/examples', 60 * 60_000);
 
+/** Sent by the host every few seconds; the engine answers from its main loop, so a reply proves the event loop is turning. */
+export const HeartbeatRequest = defineRequest<Record<string, never>, void>('engine/heartbeat', 5_000);
+
 /** Sent by the host before it goes away; the engine disposes and exits. */
 export const ShutdownRequest = defineRequest<Record<string, never>, void>('engine/shutdown', 10_000);
 

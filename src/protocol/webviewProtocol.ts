@@ -346,7 +346,7 @@ export interface PanelExampleSettings {
   tracinMode: TracInMode;
   /** Influence functions: LiSSA or the (fast) Arnoldi low-rank inverse. */
   inverse: InfluenceInverse;
-  /** LiSSA recursion depth, scale, damping and samples per recursion. */
+  /** LiSSA recursion depth, scale (0: automatic, 1.5 × the estimated largest Hessian eigenvalue), damping and training examples per recursion step. */
   depth: number;
   scale: number;
   damping: number;
@@ -362,9 +362,9 @@ export interface PanelExampleSettings {
 /** Ranges the host enforces; integers except scale, damping and learningRate. */
 export const EXAMPLE_LIMITS = {
   depth: { min: 1, max: 10_000 },
-  scale: { min: 1e-6, max: 1e9 },
+  scale: { min: 0, max: 1e9 },
   damping: { min: 0, max: 0.999 },
-  samples: { min: 1, max: 100 },
+  samples: { min: 1, max: 4096 },
   epochs: { min: 1, max: 100_000 },
   learningRate: { min: 1e-7, max: 10 },
   nearest: { min: 1, max: 100_000 },
@@ -374,7 +374,7 @@ export const EXAMPLE_LIMITS = {
 } as const;
 
 export function defaultExampleSettings(): PanelExampleSettings {
-  return { method: 'tracin', tracinMode: 'sketch', inverse: 'lissa', depth: 100, scale: 10, damping: 0.01, samples: 1, epochs: 10_000, learningRate: 0.001, nearest: 50, topK: 5 };
+  return { method: 'tracin', tracinMode: 'sketch', inverse: 'lissa', depth: 100, scale: 0, damping: 0.01, samples: 32, epochs: 10_000, learningRate: 0.001, nearest: 50, topK: 5 };
 }
 
 /** Everything the training-examples section persists. */

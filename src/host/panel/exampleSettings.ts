@@ -132,7 +132,7 @@ export function toExampleMethodSpec(settings: PanelExampleSettings, method: Exam
     case 'influence':
       return settings.inverse === 'arnoldi'
         ? { method, inverse: 'arnoldi' }
-        : { method, inverse: 'lissa', depth: settings.depth, scale: settings.scale, damping: settings.damping, samples: settings.samples };
+        : { method, inverse: 'lissa', depth: settings.depth, damping: settings.damping, samples: settings.samples, ...(settings.scale > 0 ? { scale: settings.scale } : {}) };
     case 'deepKnn':
       return { method };
     case 'simplex':

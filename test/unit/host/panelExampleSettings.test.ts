@@ -59,7 +59,8 @@ test('settings become the engine spec of the chosen (or named) method', () => {
   const s = { ...defaultExampleSettings(), tracinMode: 'exact' as const };
   assert.deepEqual(toExampleMethodSpec(s), { method: 'tracin', mode: 'exact' });
   assert.deepEqual(toExampleMethodSpec(s, 'deepKnn'), { method: 'deepKnn' });
-  assert.deepEqual(toExampleMethodSpec(s, 'influence'), { method: 'influence', inverse: 'lissa', depth: 100, scale: 10, damping: 0.01, samples: 1 });
+  assert.deepEqual(toExampleMethodSpec(s, 'influence'), { method: 'influence', inverse: 'lissa', depth: 100, damping: 0.01, samples: 32 });
+  assert.deepEqual(toExampleMethodSpec({ ...s, scale: 25 }, 'influence'), { method: 'influence', inverse: 'lissa', depth: 100, damping: 0.01, samples: 32, scale: 25 });
 });
 
 test('check params: counts in range, no parameters where none are taken, the other encoder never a path', () => {

@@ -39,6 +39,7 @@ test('captions name the method and what ran', () => {
   assert.equal(exampleMethodText({ method: 'tracin', mode: 'sketch', sketchDim: 512 }), 'TracIn (sketch index, 512 dims)');
   assert.equal(exampleMethodText({ method: 'tracin', mode: 'lastLayers', lastLayers: 2 }), 'TracIn (last 2 layers)');
   assert.equal(exampleMethodText({ method: 'influence', inverse: 'lissa', depth: 100, scale: 10, damping: 0.01, samples: 1 }), 'Influence functions (LiSSA, depth 100, scale 10, damping 0.01, 1 sample)');
+  assert.equal(exampleMethodText({ method: 'influence', inverse: 'lissa', depth: 100, damping: 0.01, samples: 32 }), 'Influence functions (LiSSA, depth 100, automatic scale, damping 0.01, 32 samples)');
   assert.equal(exampleMethodText({ method: 'influence', inverse: 'arnoldi' }), 'Influence functions (Arnoldi)');
   assert.equal(exampleMethodText({ method: 'deepKnn' }), 'Deep-KNN');
   assert.equal(exampleMethodText({ method: 'simplex', epochs: 500, learningRate: 0.001, nearest: 50 }), 'SimplEx (500 epochs, lr 0.001, 50 nearest)');
