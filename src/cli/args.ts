@@ -67,7 +67,8 @@ examples options:
   --top-k <n>            proponents and opponents (or most/least similar) per example (default 5)
   --json <file.json>     also write the result as JSON
   tracin:    --mode sketch|exact|last-layers (default sketch), --sketch-dim <k>, --last-layers <n>
-  influence: --inverse lissa|arnoldi, --damping <d>; LiSSA: --depth <n> --scale <s> --samples <n>;
+  influence: --inverse lissa|arnoldi, --damping <d>; LiSSA: --depth <n> --scale <s> --samples <n>
+             (the scale defaults to 1.5 x the estimated largest Hessian eigenvalue);
              Arnoldi: --rank <r> --iterations <n>
   simplex:   --epochs <n>, --lr <x>, --nearest <k> (fit over the k nearest latent neighbours)
 
