@@ -46,6 +46,8 @@ export interface InfluenceResult {
   testCount: number;
   trainCount: number;
   hvpMode: HvpMode;
+  /** Why the Hessian operator chose `hvpMode` (see HessianOperator.modeReason). */
+  hvpModeReason: string;
   /** Per test example, ‖s_t‖/scale after each LiSSA step (empty for Arnoldi). */
   lissaNormTraces: number[][];
   /** The LiSSA scale used, and the eigenvalue estimate it came from when it was not given. */
@@ -145,7 +147,7 @@ export async function influenceScores(input: InfluenceInput): Promise<InfluenceR
     s.dispose();
   }
   if (!scores.every(Number.isFinite)) throw new Error('influence scores are not finite: the Hessian solve or the gradients overflowed');
-  const result: InfluenceResult = { scores, testCount: test.count, trainCount: train.count, hvpMode: operator.mode, lissaNormTraces };
+  const result: InfluenceResult = { scores, testCount: test.count, trainCount: train.count, hvpMode: operator.mode, hvpModeReason: operator.modeReason, lissaNormTraces };
   if (lissaScale) result.lissaScale = lissaScale;
   if (curvatureSamples !== undefined) result.curvatureSamples = curvatureSamples;
   return result;

@@ -14,14 +14,24 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { GradientBlock } from './gradientBlocks';
 import { extractPatches, type ConvGeometry } from './patches';
+import { twiceDifferentiableConv2d, twiceDifferentiableConv2dTranspose } from './secondOrderOps';
 
 type Layer = tfl.layers.Layer;
 
 export const SUPPORTED_LAYER_CLASSES = ['Dense', 'Conv2D', 'Conv2DTranspose', 'BatchNormalization'] as const;
 
+/** Weight tensors by role ("kernel", "bias", "gamma", ...) that replace the layer's own. */
+export type WeightOverrides = ReadonlyMap<string, tf.Tensor>;
+
 export interface GradientRule {
-  /** The layer's output before its activation, computed from its current weights. */
-  linear(a: tf.Tensor): tf.Tensor;
+  /** The layer's output before its activation, computed from its current weights (or `weights`, by role). */
+  linear(a: tf.Tensor, weights?: WeightOverrides): tf.Tensor;
+  /**
+   * The same output built only from ops whose gradients tfjs can differentiate
+   * again (see secondOrderOps): convolutions get gradients written as patches
+   * and matrix products, because tfjs has no gradient of Conv2DBackpropFilter.
+   */
+  twiceDifferentiableLinear(a: tf.Tensor, weights?: WeightOverrides): tf.Tensor;
   /** The layer's own activation. */
   activate(z: tf.Tensor): tf.Tensor;
   /** Per-example gradients, one block per entry of `layer.trainableWeights`, in that order. */
@@ -34,12 +44,12 @@ export function weightRole(weight: tfl.LayerVariable): string {
   return parts[parts.length - 1]!.replace(/:\d+$/, '');
 }
 
-function weight(layer: Layer, role: string): tf.Tensor | undefined {
-  return layer.weights.find((w) => weightRole(w) === role)?.read();
+function weight(layer: Layer, role: string, overrides?: WeightOverrides): tf.Tensor | undefined {
+  return overrides?.get(role) ?? layer.weights.find((w) => weightRole(w) === role)?.read();
 }
 
-function requiredWeight(layer: Layer, role: string): tf.Tensor {
-  const found = weight(layer, role);
+function requiredWeight(layer: Layer, role: string, overrides?: WeightOverrides): tf.Tensor {
+  const found = weight(layer, role, overrides);
   if (!found) throw new Error(`layer "${layer.name}" (${layer.getClassName()}) has no "${role}" weight`);
   return found;
 }
@@ -78,8 +88,8 @@ function activation(layer: Layer): (z: tf.Tensor) => tf.Tensor {
   return (z) => standAlone.apply(z) as tf.Tensor;
 }
 
-function addBias(layer: Layer, z: tf.Tensor): tf.Tensor {
-  const bias = weight(layer, 'bias');
+function addBias(layer: Layer, z: tf.Tensor, overrides?: WeightOverrides): tf.Tensor {
+  const bias = weight(layer, 'bias', overrides);
   return bias ? tf.add(z, bias) : z;
 }
 
@@ -107,12 +117,14 @@ function byRole(layer: Layer, gradients: Record<string, () => tf.Tensor | Gradie
 }
 
 function denseRule(layer: Layer): GradientRule {
+  const linear = (a: tf.Tensor, weights?: WeightOverrides): tf.Tensor => {
+    const kernel = requiredWeight(layer, 'kernel', weights) as tf.Tensor2D;
+    const z = a.rank === 2 ? tf.matMul(a as tf.Tensor2D, kernel) : tf.reshape(tf.matMul(tf.reshape(a, [-1, kernel.shape[0]]), kernel), [...a.shape.slice(0, -1), kernel.shape[1]]);
+    return addBias(layer, z, weights);
+  };
   return {
-    linear(a) {
-      const kernel = requiredWeight(layer, 'kernel') as tf.Tensor2D;
-      const z = a.rank === 2 ? tf.matMul(a as tf.Tensor2D, kernel) : tf.reshape(tf.matMul(tf.reshape(a, [-1, kernel.shape[0]]), kernel), [...a.shape.slice(0, -1), kernel.shape[1]]);
-      return addBias(layer, z);
-    },
+    linear,
+    twiceDifferentiableLinear: linear,
     activate: activation(layer),
     perExample(a, delta) {
       const d = rows(delta);
@@ -134,9 +146,13 @@ function checkSpatial(layer: Layer, patches: tf.Tensor4D, other: tf.Tensor): voi
 function conv2dRule(layer: Layer): GradientRule {
   const geometry = convGeometry(layer);
   return {
-    linear(a) {
-      const kernel = requiredWeight(layer, 'kernel') as tf.Tensor4D;
-      return addBias(layer, tf.conv2d(a as tf.Tensor4D, kernel, geometry.strides, geometry.padding, 'NHWC', geometry.dilations));
+    linear(a, weights) {
+      const kernel = requiredWeight(layer, 'kernel', weights) as tf.Tensor4D;
+      return addBias(layer, tf.conv2d(a as tf.Tensor4D, kernel, geometry.strides, geometry.padding, 'NHWC', geometry.dilations), weights);
+    },
+    twiceDifferentiableLinear(a, weights) {
+      const kernel = requiredWeight(layer, 'kernel', weights) as tf.Tensor4D;
+      return addBias(layer, twiceDifferentiableConv2d(a as tf.Tensor4D, kernel, geometry), weights);
     },
     activate: activation(layer),
     perExample(a, delta) {
@@ -159,11 +175,16 @@ function conv2dTransposeRule(layer: Layer): GradientRule {
     throw new Error(`layer "${layer.name}" (Conv2DTranspose) uses dilation; per-example gradients do not support dilated transposed convolutions`);
   }
   return {
-    linear(a) {
-      const kernel = requiredWeight(layer, 'kernel') as tf.Tensor4D;
+    linear(a, weights) {
+      const kernel = requiredWeight(layer, 'kernel', weights) as tf.Tensor4D;
       const outShape = layer.computeOutputShape(a.shape) as number[];
       const z = tf.conv2dTranspose(a as tf.Tensor4D, kernel, outShape as [number, number, number, number], geometry.strides, geometry.padding);
-      return addBias(layer, z);
+      return addBias(layer, z, weights);
+    },
+    twiceDifferentiableLinear(a, weights) {
+      const kernel = requiredWeight(layer, 'kernel', weights) as tf.Tensor4D;
+      const outShape = layer.computeOutputShape(a.shape) as [number, number, number, number];
+      return addBias(layer, twiceDifferentiableConv2dTranspose(a as tf.Tensor4D, kernel, outShape, geometry), weights);
     },
     activate: activation(layer),
     perExample(a, delta) {
@@ -198,9 +219,9 @@ function batchNormRule(layer: Layer): GradientRule {
     shape[axisOf(t)] = v.size;
     return tf.reshape(v, shape);
   };
-  const normalised = (a: tf.Tensor): tf.Tensor => {
-    const mean = broadcast(requiredWeight(layer, 'moving_mean'), a);
-    const variance = broadcast(requiredWeight(layer, 'moving_variance'), a);
+  const normalised = (a: tf.Tensor, weights?: WeightOverrides): tf.Tensor => {
+    const mean = broadcast(requiredWeight(layer, 'moving_mean', weights), a);
+    const variance = broadcast(requiredWeight(layer, 'moving_variance', weights), a);
     return tf.mul(tf.sub(a, mean), tf.rsqrt(tf.add(variance, epsilon)));
   };
   /** Sums [B, ..., C, ...] over everything but the batch and the feature axis -> [B, C]. */
@@ -209,15 +230,17 @@ function batchNormRule(layer: Layer): GradientRule {
     const axes = Array.from({ length: t.rank }, (_, i) => i).filter((i) => i !== 0 && i !== axis);
     return axes.length > 0 ? tf.sum(t, axes) : t;
   };
+  const linear = (a: tf.Tensor, weights?: WeightOverrides): tf.Tensor => {
+    let z = normalised(a, weights);
+    const gamma = weight(layer, 'gamma', weights);
+    if (gamma) z = tf.mul(z, broadcast(gamma, a));
+    const beta = weight(layer, 'beta', weights);
+    if (beta) z = tf.add(z, broadcast(beta, a));
+    return z;
+  };
   return {
-    linear(a) {
-      let z = normalised(a);
-      const gamma = weight(layer, 'gamma');
-      if (gamma) z = tf.mul(z, broadcast(gamma, a));
-      const beta = weight(layer, 'beta');
-      if (beta) z = tf.add(z, broadcast(beta, a));
-      return z;
-    },
+    linear,
+    twiceDifferentiableLinear: linear,
     activate: (z) => z,
     perExample(a, delta) {
       return byRole(layer, {
