@@ -13,6 +13,8 @@ export interface BackendInfo {
   /** Why better backends were skipped, one line each. */
   skipped: string[];
   tfjsVersion: string;
+  /** V8's heap limit in the engine process (v8.getHeapStatistics), in MB; absent from older engines. */
+  heapLimitMb?: number;
 }
 
 /** Sent by the host once after forking. */
@@ -586,7 +588,7 @@ export interface SuspiciousTrainingExample {
   line?: number;
   label: number;
   labelName?: string;
-  /** Mean percentile of the signals, 0..100. */
+  /** Mean percentile of the scored signals, 0..100 (self-influence is shown but not scored under a label-free loss). */
   score: number;
   reasons: SuspicionReasonInfo[];
   suggestedLabel?: number;

@@ -18,6 +18,12 @@ export interface SuspiciousInput {
   classNames?: readonly string[];
   /** e.g. TracIn self-influence Σ_c η_c ‖g_n‖²; higher is more suspicious. */
   selfInfluence?: Float32Array;
+  /**
+   * Whether self-influence counts toward the score (default true). Under a
+   * label-free loss the gradient never sees the label, so self-influence marks
+   * atypical inputs, not wrong labels: it is then shown but not scored.
+   */
+  scoreSelfInfluence?: boolean;
   /** Training representations f(xⁿ), for the neighbour vote. */
   representations?: Representations;
   /** Held-out (e.g. cross-validated) probability of the given label; lower is more suspicious. */
@@ -142,12 +148,15 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
   checkPositiveInteger(limit, 'limit');
   const name = (label: number): string => input.classNames?.[label] ?? `class ${label}`;
 
-  const signals: Array<{ percentiles: Float64Array; reason: (i: number, percentile: number) => SuspicionReason }> = [];
+  const signals: Array<{ percentiles: Float64Array; scored: boolean; reason: (i: number, percentile: number) => SuspicionReason }> = [];
   if (input.selfInfluence) {
     const values = input.selfInfluence;
+    const scored = input.scoreSelfInfluence ?? true;
+    const note = scored ? '' : '; an outlier signal under this label-free loss, not counted in the score';
     signals.push({
       percentiles: percentileRanks(values),
-      reason: (i, percentile) => ({ signal: 'selfInfluence', value: values[i]!, percentile, text: `self-influence ${values[i]!.toPrecision(3)} (top ${Math.max(100 - percentile, 100 / n).toPrecision(2)}%)` }),
+      scored,
+      reason: (i, percentile) => ({ signal: 'selfInfluence', value: values[i]!, percentile, text: `self-influence ${values[i]!.toPrecision(3)} (top ${Math.max(100 - percentile, 100 / n).toPrecision(2)}%${note})` }),
     });
   }
   let vote: NeighbourVote | undefined;
@@ -157,6 +166,7 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
     const kk = Math.min(k, n - 1);
     signals.push({
       percentiles: percentileRanks(v.disagreement),
+      scored: true,
       reason: (i, percentile) => ({
         signal: 'neighbourDisagreement',
         value: v.disagreement[i]!,
@@ -169,12 +179,16 @@ export async function rankSuspiciousExamples(input: SuspiciousInput, options: Su
     const p = input.labelProbability;
     signals.push({
       percentiles: percentileRanks(Float64Array.from(p, (v) => -v)),
+      scored: true,
       reason: (i, percentile) => ({ signal: 'lowLabelProbability', value: p[i]!, percentile, text: `held-out probability of '${name(input.labels[i]!)}' is ${p[i]!.toPrecision(3)}` }),
     });
   }
 
   const score = new Float64Array(n);
-  for (const s of signals) for (let i = 0; i < n; i++) score[i] += s.percentiles[i]! / signals.length;
+  const scoring = signals.filter((s) => s.scored);
+  // With only an unscored signal there is nothing else to rank by.
+  const ranking = scoring.length > 0 ? scoring : signals;
+  for (const s of ranking) for (let i = 0; i < n; i++) score[i] += s.percentiles[i]! / ranking.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[b]! - score[a]! || a - b);
   options.onProgress?.(1, 'suspicious examples ranked');
   return order.slice(0, Math.min(limit, n)).map((i) => {

@@ -79,3 +79,15 @@ test('inputs are validated', async () => {
   await assert.rejects(rankSuspiciousExamples({ labels, labelProbability: Float32Array.from([0, NaN]) }), /labelProbability\[1\] is not finite/);
   await assert.rejects(rankSuspiciousExamples({ labels, selfInfluence: new Float32Array(2) }, { neighbours: 0 }), /neighbours/);
 });
+
+test('an unscored self-influence is reported but does not move the ranking', async () => {
+  const labels = Int32Array.from([0, 0, 0, 1]);
+  const labelProbability = Float32Array.from([0.9, 0.2, 0.8, 0.7]);
+  const selfInfluence = Float32Array.from([100, 1, 2, 3]);
+  const scored = await rankSuspiciousExamples({ labels, labelProbability, selfInfluence }, { limit: 4 });
+  const unscored = await rankSuspiciousExamples({ labels, labelProbability, selfInfluence, scoreSelfInfluence: false }, { limit: 4 });
+  // Scored, the mean percentiles are 0: 50, 1: 50, 2: 37.5, 3: 62.5.
+  assert.deepEqual(scored.map((e) => e.index), [3, 0, 1, 2], 'scored, self-influence moves example 0 up');
+  assert.deepEqual(unscored.map((e) => e.index), [1, 3, 2, 0], 'unscored, the ranking is the label probability alone');
+  assert.ok(unscored[0]!.reasons.some((r) => r.signal === 'selfInfluence' && /not counted in the score/.test(r.text)));
+});

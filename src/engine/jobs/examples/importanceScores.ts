@@ -143,7 +143,7 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
           ...(batchSize ? { batchSize } : {}),
         }),
       );
-      base.notes.push(`Hessian-vector products by ${result.hvpMode === 'finiteDifferences' ? 'finite differences of gradients' : result.hvpMode}`);
+      base.notes.push(`Hessian-vector products by ${result.hvpMode === 'finiteDifferences' ? 'finite differences of gradients' : 'double backprop'} (${result.hvpModeReason})`);
       const { lissaScale, curvatureSamples } = result;
       if (lissaScale?.largestEigenvalue !== undefined) base.notes.push(`LiSSA scale ${lissaScale.scale.toPrecision(3)} = 1.5 x the largest Hessian eigenvalue estimate ${lissaScale.largestEigenvalue.toPrecision(3)} (power iteration)`);
       if (curvatureSamples !== undefined) base.notes.push(`Arnoldi Hessian-vector products average over ${curvatureSamples} seeded training examples`);

@@ -70,7 +70,7 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
   };
   const report = progressWithEta(context.progress);
 
-  const input: SuspiciousInput = { labels, ...(classNames ? { classNames } : {}) };
+  const input: SuspiciousInput = { labels, scoreSelfInfluence: run.manifest.loss.kind === 'crossEntropy', ...(classNames ? { classNames } : {}) };
   if (signals.includes('selfInfluence')) input.selfInfluence = await timed('selfInfluence', () => tracInSelfInfluenceScores(subject, context, common.batchSize));
   const needsRepresentations = signals.includes('neighbourDisagreement') || signals.includes('lowLabelProbability');
   const representations = needsRepresentations
