@@ -67,7 +67,7 @@ export class ChecksView {
     const { units, consistency, sanity } = this.blocks;
     this.unitsSection = el(
       'section',
-      { class: 'units', 'aria-label': 'Latent units' },
+      { class: 'units', id: 'section-units', 'aria-label': 'Latent units' },
       el('h2', {}, 'Latent units ', el('span', { class: 'muted' }, 'one map per unit of the representation, with their saliency entropy and correlations')),
       el('div', { class: 'controls' }, examplesField, el('div', { class: 'field' }, el('span', { class: 'field-spacer', 'aria-hidden': 'true' }, '\u00a0'), units.button)),
       units.status.element,
@@ -75,7 +75,7 @@ export class ChecksView {
     );
     this.checksSection = el(
       'section',
-      { class: 'checks', 'aria-label': 'Checks' },
+      { class: 'checks', id: 'section-consistency', 'aria-label': 'Checks' },
       el('h2', {}, 'Checks ', el('span', { class: 'muted' }, 'is the attribution faithful to the model?')),
       el('div', { class: 'controls' }, consistency.button, sanity.button),
       consistency.status.element,

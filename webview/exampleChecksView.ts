@@ -106,7 +106,7 @@ export class ExampleChecksView {
       this.similarityNote,
       similarity.status.element,
       similarity.result,
-      el('h3', {}, 'Two encoders ', el('span', { class: 'muted' }, 'Pearson correlation of the training-example scores, with the method above')),
+      el('h3', { id: 'section-compare' }, 'Two encoders ', el('span', { class: 'muted' }, 'Pearson correlation of the training-example scores, with the method above')),
       el('div', { class: 'controls' }, field('compare-with', 'Compare with', this.compareWith.element, 'Another checkpoint of this run, or another run sharing its training set'), el('div', { class: 'field' }, spacer(), compare.button)),
       compare.status.element,
       compare.result,

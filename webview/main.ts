@@ -9,13 +9,16 @@
 import { RpcEndpoint, RpcError } from '../src/protocol/rpc';
 import {
   BackendNotification,
+  isPanelSection,
   PanelAttributeRequest,
   PanelConsistencyRequest,
   PanelReadyRequest,
   PanelSanityRequest,
   PanelUnitsRequest,
   RevealExampleRequest,
+  RevealSectionNotification,
   type PanelAttributionSettings,
+  type PanelSection,
   type PanelInit,
   type PanelState,
 } from '../src/protocol/webviewProtocol';
@@ -168,6 +171,18 @@ function main(): void {
     isCancelled,
   });
 
+  /** A command opened the panel at a section: scroll it into view, and run it when asked (the comparison needs a choice first). */
+  const revealSection = (section: PanelSection, run: boolean): void => {
+    const target = document.getElementById(`section-${section}`);
+    if (target) {
+      target.scrollIntoView({ block: 'start' });
+      target.classList.add('revealed');
+      setTimeout(() => target.classList.remove('revealed'), 2000);
+    }
+    if (run && section === 'units') runCheck('units');
+    if (run && section === 'consistency') runCheck('consistency');
+  };
+
   const ready = async (): Promise<void> => {
     view.showError(undefined);
     view.setBusy('Opening the run…');
@@ -181,6 +196,7 @@ function main(): void {
       training.showInit(init);
       view.setBusy(undefined);
       pick(init.testIndex, init.checkpoint);
+      if (init.revealSection) revealSection(init.revealSection.section, init.revealSection.run);
     } catch (error) {
       view.setBusy(undefined);
       view.showError(errorText(error), true);
@@ -202,6 +218,9 @@ function main(): void {
     training.checks,
   );
   rpc.onNotification(BackendNotification, ({ backend }) => view.setBackend(backend));
+  rpc.onNotification(RevealSectionNotification, ({ section, run }) => {
+    if (init && isPanelSection(section)) revealSection(section, run === true);
+  });
   void ready();
 }
 

@@ -65,6 +65,8 @@ export interface PanelInit {
   trainHasLabels: boolean;
   /** The host can ask the user for another run's manifest to compare encoders with. */
   canPickManifest: boolean;
+  /** A command opened the panel at this section (see RevealSectionNotification). */
+  revealSection?: { section: PanelSection; run: boolean };
 }
 
 /** Sent by the webview once its listener is installed. */
@@ -84,6 +86,16 @@ export const RevealExampleRequest = defineRequest<{ split: 'train' | 'test'; ind
 
 /** Sent by the host when the engine's backend becomes known or changes. */
 export const BackendNotification = defineNotification<{ backend: BackendName }>('panel/backend');
+
+/** Parts of the panel a command can open it at: the per-unit maps, the consistency check, the two-encoder comparison. */
+export type PanelSection = 'units' | 'consistency' | 'compare';
+
+export function isPanelSection(value: unknown): value is PanelSection {
+  return value === 'units' || value === 'consistency' || value === 'compare';
+}
+
+/** Sent by the host when a command asks for a section of an open panel; `run` also starts that section's computation. */
+export const RevealSectionNotification = defineNotification<{ section: PanelSection; run: boolean }>('panel/revealSection');
 
 export function toScoredThumbnail(example: ScoredExample, pixels: ArrayLike<number>): Thumbnail {
   const thumb: Thumbnail = { index: example.index, score: example.score, pixels: Array.from(pixels) };

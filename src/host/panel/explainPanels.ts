@@ -5,8 +5,9 @@
 import * as vscode from 'vscode';
 import type { BackendInfo } from '../../protocol/engineProtocol';
 import type { Progress } from '../../protocol/rpc';
-import { progressLine } from '../../protocol/webviewProtocol';
+import { progressLine, type PanelSection } from '../../protocol/webviewProtocol';
 import type { EngineSource } from '../engineHandle';
+import { buildRestrictedHtml } from '../editor/restrictedHtml';
 import { loadManifest } from '../manifest/manifestLoader';
 import { createNonce } from './nonce';
 import { PageChannel } from './pageChannel';
@@ -23,10 +24,22 @@ interface OpenPanel {
   checkpoint: string | undefined;
 }
 
+/** A panel restored in Restricted Mode: it explains why it is empty until the workspace is trusted. */
+interface RestrictedPanel {
+  panel: vscode.WebviewPanel;
+  manifestPath: string;
+  checkpoint: string | undefined;
+  subscription: vscode.Disposable;
+}
+
 export interface PanelDependencies {
   extensionUri: vscode.Uri;
   engine: EngineSource;
   showLogCommand: string;
+  /** Workspace Trust; without it every workspace counts as trusted. */
+  isTrusted?: () => boolean;
+  /** Called with the number of open panels whenever it changes. */
+  panelsChanged?: (count: number) => void;
 }
 
 function readBytes(file: string): Promise<Uint8Array> {
@@ -35,19 +48,50 @@ function readBytes(file: string): Promise<Uint8Array> {
 
 export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private readonly open = new Set<OpenPanel>();
+  private readonly restricted = new Set<RestrictedPanel>();
+  /** The panel the user looked at last: the target of the section commands. */
+  private lastActive: OpenPanel | undefined;
 
   constructor(private readonly deps: PanelDependencies) {}
 
-  /** Shows a panel for this run and checkpoint: the existing one if there is one. */
-  show(manifestPath: string, checkpoint: string | undefined): void {
+  /** Shows a panel for this run and checkpoint (the existing one if there is one), optionally at a section. */
+  show(manifestPath: string, checkpoint: string | undefined, section?: { section: PanelSection; run: boolean }): void {
     for (const entry of this.open) {
       if (entry.session.manifestPath === manifestPath && entry.checkpoint === checkpoint) {
         entry.panel.reveal();
+        this.lastActive = entry;
+        if (section) entry.session.revealSection(section.section, section.run);
         return;
       }
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Model Debugger', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.webviewOptions());
-    this.attach(panel, manifestPath, checkpoint);
+    const entry = this.attach(panel, manifestPath, checkpoint);
+    if (entry && section) entry.session.revealSection(section.section, section.run);
+  }
+
+  /** The run of the panel the user looked at last, if one is open. */
+  get current(): { manifestPath: string; checkpoint: string | undefined } | undefined {
+    const entry = this.lastActive && this.open.has(this.lastActive) ? this.lastActive : [...this.open].at(-1);
+    return entry && { manifestPath: entry.session.manifestPath, checkpoint: entry.checkpoint };
+  }
+
+  /** Opens a section of the panel the user looked at last; false when no panel is open. */
+  revealSection(section: PanelSection, run: boolean): boolean {
+    const entry = this.lastActive && this.open.has(this.lastActive) ? this.lastActive : [...this.open].at(-1);
+    if (!entry) return false;
+    entry.panel.reveal();
+    entry.session.revealSection(section, run);
+    return true;
+  }
+
+  /** The workspace was trusted: panels restored in Restricted Mode load for real. */
+  trustGranted(): void {
+    for (const entry of [...this.restricted]) {
+      this.restricted.delete(entry);
+      entry.subscription.dispose();
+      entry.panel.webview.options = this.webviewOptions();
+      this.attach(entry.panel, entry.manifestPath, entry.checkpoint);
+    }
   }
 
   /** Restores a panel after a window reload from the state its page saved. */
@@ -67,6 +111,34 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
 
   dispose(): void {
     for (const entry of [...this.open]) entry.panel.dispose();
+    for (const entry of [...this.restricted]) entry.panel.dispose();
+  }
+
+  private countChanged(): void {
+    this.deps.panelsChanged?.(this.open.size + this.restricted.size);
+  }
+
+  /** Restricted Mode: no session (it would start the engine), only the explanation why. */
+  private attachRestricted(panel: vscode.WebviewPanel, manifestPath: string, checkpoint: string | undefined): void {
+    panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'icon.png');
+    panel.title = 'Model Debugger (Restricted Mode)';
+    panel.webview.options = { ...this.webviewOptions(), enableScripts: false };
+    panel.webview.html = buildRestrictedHtml({
+      cspSource: panel.webview.cspSource,
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'panel.css')).toString(),
+      runLabel: vscode.workspace.asRelativePath(manifestPath),
+    });
+    const entry: RestrictedPanel = {
+      panel,
+      manifestPath,
+      checkpoint,
+      subscription: panel.onDidDispose(() => {
+        this.restricted.delete(entry);
+        this.countChanged();
+      }),
+    };
+    this.restricted.add(entry);
+    this.countChanged();
   }
 
   private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -77,7 +149,11 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
     };
   }
 
-  private attach(panel: vscode.WebviewPanel, manifestPath: string, checkpoint: string | undefined): void {
+  private attach(panel: vscode.WebviewPanel, manifestPath: string, checkpoint: string | undefined): OpenPanel | undefined {
+    if (this.deps.isTrusted && !this.deps.isTrusted()) {
+      this.attachRestricted(panel, manifestPath, checkpoint);
+      return undefined;
+    }
     panel.iconPath = vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'icon.png');
     const session = new PanelSession({
       manifestPath,
@@ -98,11 +174,20 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
     });
     const entry: OpenPanel = { panel, session, checkpoint };
     this.open.add(entry);
+    this.lastActive = entry;
+    this.countChanged();
+    const viewState = panel.onDidChangeViewState(() => {
+      if (panel.active) this.lastActive = entry;
+    });
     panel.onDidDispose(() => {
       this.open.delete(entry);
+      if (this.lastActive === entry) this.lastActive = undefined;
+      viewState.dispose();
       channel.dispose();
       session.dispose();
+      this.countChanged();
     });
+    return entry;
   }
 
   private sessionUi(panel: vscode.WebviewPanel): SessionUi {

@@ -23,7 +23,9 @@ import {
   PanelSuspiciousRequest,
   PanelUnitsRequest,
   RevealExampleRequest,
+  RevealSectionNotification,
   type PanelInit,
+  type PanelSection,
 } from '../../protocol/webviewProtocol';
 import type { EngineHandle, EngineSource } from '../engineHandle';
 import { AttributionService } from './attributionService';
@@ -73,6 +75,7 @@ export class PanelSession {
   private checkpoint: string | undefined;
   private readyEndpoint: RpcEndpoint | undefined;
   private notifiedBackend: BackendName | undefined;
+  private pendingSection: { section: PanelSection; run: boolean } | undefined;
   private readonly lifetime = new AbortController();
   private readonly attribution: AttributionService;
   private readonly examples: ExampleService;
@@ -135,6 +138,12 @@ export class PanelSession {
     }
   }
 
+  /** Shows a section of the page (and runs it when `run`): now if the page is ready, else right after it is. */
+  revealSection(section: PanelSection, run: boolean): void {
+    if (this.readyEndpoint) this.readyEndpoint.notify(RevealSectionNotification, { section, run });
+    else this.pendingSection = { section, run };
+  }
+
   dispose(): void {
     this.lifetime.abort();
     this.attribution.clear();
@@ -188,6 +197,8 @@ export class PanelSession {
       trainHasLabels: run.trainHasLabels,
       canPickManifest: this.options.ui.pickManifest !== undefined,
     };
+    if (this.pendingSection) init.revealSection = this.pendingSection;
+    this.pendingSection = undefined;
     if (run.attribution.latentUnits !== undefined) init.latentUnits = run.attribution.latentUnits;
     const classNames = run.summary.classNames ?? run.manifest.classNames;
     if (classNames) init.classNames = classNames;
