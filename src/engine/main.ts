@@ -25,6 +25,7 @@ import {
   type BackendInfo,
   type RunSummary,
 } from '../protocol/engineProtocol';
+import { getHeapStatistics } from 'node:v8';
 import { RpcEndpoint } from '../protocol/rpc';
 import { selectBackend } from './backend/selectBackend';
 import { parentTransport, watchParent } from './ipc';
@@ -66,9 +67,15 @@ function shutdown(code: number): never {
   process.exit(code);
 }
 
+/** The heap limit this process really runs with (the host asks for one with --max-old-space-size), in MB. */
+function heapLimitMb(): number {
+  return Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+}
+
 function ensureBackend(preferred?: BackendInfo['name']): Promise<BackendInfo> {
-  return (backend ??= selectBackend({ preferred, log: (line: string) => log('info', line) }).then((info: BackendInfo) => {
-    log('info', `TensorFlow.js ${info.tfjsVersion} on the ${info.name} backend${info.skipped.length ? ` (skipped: ${info.skipped.join('; ')})` : ''}`);
+  return (backend ??= selectBackend({ preferred, log: (line: string) => log('info', line) }).then((selected: BackendInfo) => {
+    const info: BackendInfo = { ...selected, heapLimitMb: heapLimitMb() };
+    log('info', `TensorFlow.js ${info.tfjsVersion} on the ${info.name} backend, heap limit ${info.heapLimitMb} MB${info.skipped.length ? ` (skipped: ${info.skipped.join('; ')})` : ''}`);
     return info;
   }));
 }

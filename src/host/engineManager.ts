@@ -7,6 +7,7 @@
  */
 import { EngineProcess, type EngineProcessOptions } from './engineProcess';
 import { InitializeRequest, type BackendInfo, type LogParams } from '../protocol/engineProtocol';
+import type { ParamsOf } from '../protocol/rpc';
 import type { EngineHandle, EngineSource } from './engineHandle';
 import { RestartPolicy } from './lifecycle/restartPolicy';
 import { HeartbeatMonitor, validateHeartbeatOptions, type HeartbeatOptions } from './lifecycle/heartbeatMonitor';
@@ -42,6 +43,8 @@ export interface EngineEvents {
   failed?(failure: EngineFailure): void;
 }
 
+export type InitializeParams = ParamsOf<typeof InitializeRequest>;
+
 export type StartEngine = (options: Pick<EngineProcessOptions, 'onLog' | 'onExit'>) => EngineProcess;
 
 export interface EngineManagerOptions {
@@ -50,6 +53,8 @@ export interface EngineManagerOptions {
   heartbeat?: HeartbeatOptions;
   /** How long stopping an engine may take before its process tree is killed. */
   stopBudgetMs?: number;
+  /** What each new engine is initialised with (e.g. the backend the user picked); read at every start. */
+  initializeParams?: () => InitializeParams;
 }
 
 interface Running {
@@ -152,7 +157,7 @@ export class EngineManager implements EngineSource {
     });
     this.events.log({ level: 'info', message: `Started the engine (pid ${process.pid ?? 'unknown'}).` });
     this.events.started?.();
-    const ready = process.rpc.call(InitializeRequest, {}).then(
+    const ready = process.rpc.call(InitializeRequest, this.options.initializeParams?.() ?? {}).then(
       (info): EngineHandle => {
         const entry = slot.entry;
         if (entry) entry.initialized = true;

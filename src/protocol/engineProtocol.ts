@@ -669,3 +669,256 @@ export interface CompareExampleImportanceResult {
 
 /** Sent by the host: how much two encoders agree on which training examples matter. */
 export const CompareExampleImportanceRequest = defineRequest<CompareExampleImportanceParams, CompareExampleImportanceResult>('examples/compare', 8 * 60 * 60_000);
+
+/*
+ * Unsupervised and semantic explanations (issue 6). The host (panel or CLI)
+ * sends both requests below and the engine answers; both report progress and
+ * stop at the next batch (or restart, or draw) boundary when cancelled.
+ *
+ * NEON (Montavon et al., "Explaining the Predictions of Unsupervised Learning
+ * Models"): an unsupervised model (k-means or a Gaussian KDE) is fitted on the
+ * training set, in input space or on the manifest's representation layer,
+ * rewritten as a neural network, and its output for a test example is
+ * explained by relevance propagation. In representation space the relevance
+ * is grounded on the layer's activations (the paper's Appendix A) and carried
+ * down to the input by LRP-ε (ε = 0.01) through the encoder.
+ */
+
+export const NEON_SPACES = ['input', 'representation'] as const;
+export type NeonSpace = (typeof NEON_SPACES)[number];
+
+export const NEON_EXPLAINED = ['clusterMembership', 'outlierness', 'inlierness'] as const;
+/** clusterMembership needs a k-means model; outlierness and inlierness need a KDE. */
+export type NeonExplained = (typeof NEON_EXPLAINED)[number];
+
+export type NeonModelSpec =
+  /** k-means with k-means++ seeding, restarted `nInit` times (default 10), seeded by `seed` (default: the request's seed). 2 <= k <= 256. */
+  | { kind: 'kmeans'; k: number; nInit?: number; seed?: number }
+  /**
+   * Gaussian KDE p̃(x) = (1/N) Σ_k exp(−γ ‖x − u_k‖²). `gamma` defaults to the
+   * median heuristic γ = 1 / median ‖u_k − u_l‖² over the pairs of a seeded
+   * sample of at most 512 of the fitted points.
+   */
+  | { kind: 'kde'; gamma?: number };
+
+/** At most this many test examples per NEON request. */
+export const MAX_NEON_EXAMPLES = 64;
+/** Default number of training examples fitted on, in input space (a seeded subsample when the training set is larger). */
+export const DEFAULT_NEON_FIT_EXAMPLES_INPUT = 2000;
+/** Default number of training examples fitted on, in representation space. */
+export const DEFAULT_NEON_FIT_EXAMPLES_REPRESENTATION = 10_000;
+/** Upper bound of `fitExamples`. */
+export const MAX_NEON_FIT_EXAMPLES = 100_000;
+
+export interface NeonParams {
+  manifestPath: string;
+  /** Checkpoint path as written in the manifest; the last checkpoint when absent. Only the representation space uses it. */
+  checkpoint?: string;
+  /** Fit and explain on the raw inputs, or on the manifest's representationLayer (relevance then continues to the input by LRP). */
+  space: NeonSpace;
+  model: NeonModelSpec;
+  explain: NeonExplained;
+  /** Test examples, at most MAX_NEON_EXAMPLES. */
+  testIndices: number[];
+  /**
+   * Soft-argmin stiffness of the min-pooling layer. Default: k-means 1 / mean_{k≠c} ‖μ_c − μ_k‖²;
+   * outlierness γ (the KDE's own responsibilities). Not used by inlierness.
+   */
+  beta?: number;
+  /** Inlierness: random Fourier features H per draw (default 2,500, at most 20,000). */
+  features?: number;
+  /** Inlierness: independent draws of the random features behind the error bars (default 10, 2..100). */
+  draws?: number;
+  /**
+   * Training examples fitted on: a seeded subsample when fewer than the training set.
+   * Default: all, capped at DEFAULT_NEON_FIT_EXAMPLES_INPUT (input space) or
+   * DEFAULT_NEON_FIT_EXAMPLES_REPRESENTATION (representation space); at most MAX_NEON_FIT_EXAMPLES.
+   */
+  fitExamples?: number;
+  /** Seeds the fit subsample, the median-heuristic pairs, the random-feature draws and (by default) k-means++. Default 0. */
+  seed?: number;
+  /** Examples per batch when computing training representations. */
+  batchSize?: number;
+}
+
+export interface NeonConservation {
+  /** Σ_i R_i over the input. */
+  relevanceSum: number;
+  /** The explained value (f_c, o(x) or î(x)). */
+  value: number;
+  /** value − relevanceSum: what the rules dissipated (the ε stabilisers, the ungrounded residual, LRP's biases). */
+  dissipated: number;
+  /** Representation space: Σ of the relevance grounded on the layer's activations, before LRP. */
+  representationSum?: number;
+  /** Representation space: value − representationSum, the part Appendix A could not ground on the activations. */
+  groundedResidual?: number;
+}
+
+export interface NeonExample {
+  index: number;
+  label?: number;
+  labelName?: string;
+  /** Relevance of every input value, row-major over `shape`. Inlierness: the mean over the draws. */
+  relevance: Float32Array;
+  /** f_c(x) for cluster membership, o(x) = −(1/γ) log p̃(x) for outlierness, î(x) (mean over draws) for inlierness. */
+  value: number;
+  /** k-means: the cluster x is assigned to (the explained c). */
+  cluster?: number;
+  conservation: NeonConservation;
+  /** Inlierness: sample standard deviation of each R_i over the draws, row-major over `shape`. */
+  relevanceStd?: Float32Array;
+  /** Inlierness: standard deviation of î(x) over the draws. */
+  valueStd?: number;
+  /** Inlierness: p̃(x) summed exactly, which î(x) approximates. */
+  exactDensity?: number;
+}
+
+export interface NeonKMeansSummary {
+  kind: 'kmeans';
+  k: number;
+  nInit: number;
+  seed: number;
+  /** Σ_n min_c ‖x_n − μ_c‖² after every restart; the lowest was kept. */
+  restartObjectives: number[];
+  objective: number;
+  /** Lloyd iterations of the kept restart. */
+  iterations: number;
+  /** Fitted points per cluster. */
+  clusterSizes: number[];
+  /** Centroids, row-major [k, dim] in the fitted space. */
+  centroids: Float32Array;
+}
+
+export interface NeonKdeSummary {
+  kind: 'kde';
+  gamma: number;
+  /** 'median': the median heuristic chose γ; 'given': the request did. */
+  gammaSource: 'median' | 'given';
+}
+
+export interface NeonResult {
+  space: NeonSpace;
+  explain: NeonExplained;
+  /** The checkpoint used (representation space), or undefined in input space. */
+  checkpoint?: string;
+  /** The representation layer (representation space). */
+  layer?: string;
+  /** Per-example input shape of `relevance`. */
+  shape: number[];
+  /** Feature column names for tabular data. */
+  columns?: string[];
+  /** Dimension of the fitted space. */
+  dim: number;
+  /** Training examples fitted on, and whether that was a seeded subsample. */
+  fitCount: number;
+  subsampled: boolean;
+  model: NeonKMeansSummary | NeonKdeSummary;
+  /** The fitted model came from the engine's cache (same checkpoint, space, settings and training set). */
+  cached: boolean;
+  /** Settings after defaults: what actually ran. */
+  settings: { beta?: number; features?: number; draws?: number; seed: number };
+  examples: NeonExample[];
+  /** Seconds per phase (representations, fit, explain). */
+  timings: Record<string, number>;
+  seconds: number;
+}
+
+/** Sent by the host: NEON explanations of k-means cluster membership, KDE outlierness or inlierness for some test examples. */
+export const NeonRequest = defineRequest<NeonParams, NeonResult>('unsupervised/neon', 60 * 60_000);
+
+/*
+ * Semantic Shapley values (Frye et al., "Human-interpretable model
+ * explainability on high-dimensional data"): Shapley values of features of a
+ * semantic representation z(x) (e.g. Fourier radius bins), with v(S) the
+ * model's expected class probability on decoded hybrids
+ * x(z_S(x) ⊔ z_S̄(x')) over background training examples x'.
+ */
+
+export type SemanticRepresentationSpec =
+  /** Real 2-D DFT of each image channel; the modes are grouped into `bins` equal-width radius bins (default 6, 1..64). */
+  | { kind: 'fourier'; bins?: number }
+  /** A VAE's latent space; needs a decoder checkpoint declared in the manifest (not supported yet: refused with invalidParams). */
+  | { kind: 'vae'; [setting: string]: unknown };
+
+/** At most this many test examples per semantic Shapley request. */
+export const MAX_SEMANTIC_EXAMPLES = 256;
+export const DEFAULT_SEMANTIC_BACKGROUND = 32;
+export const MAX_SEMANTIC_BACKGROUND = 1024;
+
+export interface SemanticShapleyParams {
+  manifestPath: string;
+  checkpoint?: string;
+  representation: SemanticRepresentationSpec;
+  /** The class probability explained: `classIndex`, or each example's predicted class when absent. Needs a model with a class output. */
+  target: { kind: 'class'; classIndex?: number };
+  /** Test examples, at most MAX_SEMANTIC_EXAMPLES. */
+  testIndices: number[];
+  /** 'local': values per example; 'global': also their mean and mean |value| over the examples. */
+  scope: 'local' | 'global';
+  /** Training examples marginalised over, a seeded sample (default DEFAULT_SEMANTIC_BACKGROUND, at most MAX_SEMANTIC_BACKGROUND and the training set). */
+  background?: number;
+  /** 'auto' (default): exact up to 12 features, permutation sampling above. */
+  method?: 'auto' | 'exact' | 'permutation';
+  /** Permutations sampled by the permutation method (antithetic pairs, so even; default 512). */
+  samples?: number;
+  /** Seeds the background sample and the permutations. Default 0. */
+  seed?: number;
+  /** Hybrids decoded and scored per model call. */
+  batchSize?: number;
+}
+
+export interface SemanticShapleyExample {
+  index: number;
+  label?: number;
+  labelName?: string;
+  /** The explained class. */
+  classIndex: number;
+  className?: string;
+  /** φ_i per feature, in featureNames order. */
+  values: number[];
+  /** Standard error of each φ_i (over the background examples when exact, Monte Carlo when sampled). */
+  standardErrors: number[];
+  /** v(N) = f_y(x(z(x))). */
+  fullValue: number;
+  /** v(∅): the mean over the background of f_y(x(z(x'))). */
+  emptyValue: number;
+  /** Σ φ_i − (v(N) − v(∅)); 0 up to rounding by efficiency. */
+  efficiencyGap: number;
+}
+
+export interface SemanticShapleyGlobal {
+  /** Mean of the local values per feature, with standard errors over the examples. */
+  mean: number[];
+  meanStandardErrors: number[];
+  /** Mean |φ_i| per feature, with standard errors over the examples. */
+  meanAbsolute: number[];
+  meanAbsoluteStandardErrors: number[];
+  /** Means over the examples of v(N) and v(∅). */
+  fullValue: number;
+  emptyValue: number;
+  /** Σ mean_i − (fullValue − emptyValue). */
+  efficiencyGap: number;
+  examples: number;
+}
+
+export interface SemanticShapleyReply {
+  checkpoint: string;
+  representation: { kind: 'fourier'; bins: number; edges: number[]; modesPerBin: number[] };
+  /** One per feature, e.g. "0.00–0.12 cycles/px". */
+  featureNames: string[];
+  method: 'exact' | 'permutation';
+  /** Permutations per example (permutation method). */
+  samples?: number;
+  /** Training examples marginalised over. */
+  backgroundIndices: number[];
+  examples: SemanticShapleyExample[];
+  /** Present when scope was 'global'. */
+  global?: SemanticShapleyGlobal;
+  /** Hybrids decoded and scored, over all examples. */
+  evaluations: number;
+  timings: Record<string, number>;
+  seconds: number;
+}
+
+/** Sent by the host: semantic Shapley values of some test examples' class probabilities over the features of a semantic representation. */
+export const SemanticShapleyRequest = defineRequest<SemanticShapleyParams, SemanticShapleyReply>('semantic/shapley', 60 * 60_000);
