@@ -29,6 +29,8 @@ export const LEARNING_RATE = 1e-3;
 /** As in the label-free explainability paper: noise ~ N(0, I/3). */
 export const NOISE_STD = Math.sqrt(1 / 3);
 export const SEED = 42;
+/** The autoencoder's checkpoint after its first epoch: the baseline later epochs are compared with. */
+export const FIRST_AUTOENCODER_CHECKPOINT = './autoencoder/checkpoints/epoch-1';
 
 export interface TrainOptions {
   epochs?: number;
