@@ -153,6 +153,7 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
     };
     // A changed manifest may name other files: results from the old one are not carried over.
     this.states.set(manifestPath, state);
+    this.storeFor(folder);
     this.watchCheckpoints(state);
     this.publish();
     if (options.run) this.scheduleRun(state);
@@ -178,8 +179,11 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
       if (isInside(state.workspaceFolder, folder)) folders.add(folder);
     }
     for (const folder of folders) {
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/*'));
-      const changed = (): void => this.scheduleRun(state, RERUN_DEBOUNCE_MS);
+      // model.json and its weight shards; never the engine's own cache under .modeldebug/.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(folder), '**/{model.json,*.bin}'));
+      const changed = (uri: vscode.Uri): void => {
+        if (!uri.fsPath.split(/[\\/]/).includes(REVIEWED_FOLDER)) this.scheduleRun(state, RERUN_DEBOUNCE_MS);
+      };
       state.watchers.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
     }
   }
@@ -564,7 +568,7 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
       if (target instanceof vscode.Uri && target.scheme === 'file' && path.basename(target.fsPath) === MANIFEST_FILE_NAME) manifestPath = target.fsPath;
       else manifestPath = await this.pickRun('Model Debugger: find suspicious training examples in which run?', false);
       if (!manifestPath) return;
-      const state = await this.loadState(manifestPath, { run: false, interactive: true });
+      const state = this.states.get(manifestPath) ?? (await this.loadState(manifestPath, { run: false, interactive: true }));
       if (!state) return;
       await this.run(manifestPath, true);
       if (state.result && state.shown.length === 0 && this.states.get(manifestPath) === state) {
