@@ -15,7 +15,9 @@ import {
   ConsistencyRequest,
   ExplainRequest,
   LatentUnitsRequest,
+  NeonRequest,
   SanityCheckRequest,
+  SemanticShapleyRequest,
   GetExamplesRequest,
   HeartbeatRequest,
   InitializeRequest,
@@ -48,12 +50,16 @@ import { GradientIndexStore } from './jobs/examples/gradientIndex';
 import { RepresentationCache } from './jobs/examples/representationCache';
 import { selfInfluence } from './jobs/examples/selfInfluenceJob';
 import { suspicious } from './jobs/examples/suspiciousJob';
+import { semanticShapleyJob } from './jobs/semantic/semanticShapleyJob';
+import { neon } from './jobs/unsupervised/neonJob';
+import { NeonModelCache } from './jobs/unsupervised/neonModels';
 
 const rpc = new RpcEndpoint(parentTransport());
 const store = new RunStore();
 const attributionCache = createAttributionCache();
 const gradientIndex = new GradientIndexStore();
 const representationCache = new RepresentationCache();
+const neonModels = new NeonModelCache();
 let backend: Promise<BackendInfo> | undefined;
 
 function log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -141,6 +147,15 @@ rpc.onRequest(SelfInfluenceRequest, async (params, context) => selfInfluence(par
 rpc.onRequest(SuspiciousRequest, async (params, context) => suspicious(params, await exampleContext(context)));
 rpc.onRequest(ExampleConsistencyRequest, async (params, context) => exampleConsistency(params, await exampleContext(context)));
 rpc.onRequest(CompareExampleImportanceRequest, async (params, context) => compareExampleImportance(params, await exampleContext(context)));
+
+rpc.onRequest(NeonRequest, async (params, context) => {
+  await ensureBackend();
+  return neon(params, { store, representations: representationCache, models: neonModels, signal: context.signal, progress: context.progress });
+});
+rpc.onRequest(SemanticShapleyRequest, async (params, context) => {
+  await ensureBackend();
+  return semanticShapleyJob(params, { store, signal: context.signal, progress: context.progress });
+});
 
 rpc.onRequest(HeartbeatRequest, () => undefined);
 

@@ -837,8 +837,16 @@ export const NeonRequest = defineRequest<NeonParams, NeonResult>('unsupervised/n
 export type SemanticRepresentationSpec =
   /** Real 2-D DFT of each image channel; the modes are grouped into `bins` equal-width radius bins (default 6, 1..64). */
   | { kind: 'fourier'; bins?: number }
-  /** A VAE's latent space; needs a decoder checkpoint declared in the manifest (not supported yet: refused with invalidParams). */
-  | { kind: 'vae'; [setting: string]: unknown };
+  /**
+   * A VAE's latent space, one feature per latent unit: z(x) = μ (the VAE run's
+   * `vae.muLayer`) of its encoder checkpoint `checkpoint` (default: the last),
+   * x(z) = the decoder that run declares for that checkpoint
+   * (`checkpoints[i].decoder`, or `vae.decoder` for the last). `manifestPath`
+   * names the VAE run (default: the request's own manifest); the explained
+   * classifier is the request's. A run without a declared decoder is refused
+   * with invalidParams.
+   */
+  | { kind: 'vae'; manifestPath?: string; checkpoint?: string };
 
 /** At most this many test examples per semantic Shapley request. */
 export const MAX_SEMANTIC_EXAMPLES = 256;
@@ -903,8 +911,11 @@ export interface SemanticShapleyGlobal {
 
 export interface SemanticShapleyReply {
   checkpoint: string;
-  representation: { kind: 'fourier'; bins: number; edges: number[]; modesPerBin: number[] };
-  /** One per feature, e.g. "0.00–0.12 cycles/px". */
+  representation:
+    | { kind: 'fourier'; bins: number; edges: number[]; modesPerBin: number[] }
+    /** The VAE run's manifest, its encoder checkpoint as written there, and the decoder as declared. */
+    | { kind: 'vae'; latentDim: number; manifestPath: string; checkpoint: string; decoder: string };
+  /** One per feature, e.g. "0.00–0.12 cycles/px" (Fourier) or "z3" (VAE; "z3 (class)" / "(nuisance)" for a supervised VAE). */
   featureNames: string[];
   method: 'exact' | 'permutation';
   /** Permutations per example (permutation method). */
