@@ -63,8 +63,9 @@ function checkArguments(seed: number, latentDim: number): void {
 }
 
 /** Builds and reseeds inside one tidy so no initialiser temporaries survive; variables are kept. */
-function buildSeeded(build: () => tfl.Sequential, seed: number): tfl.Sequential {
-  let model: tfl.Sequential | undefined;
+export function buildSeeded<M extends tfl.LayersModel>(build: () => M, seed: number): M {
+  if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  let model: M | undefined;
   tf.tidy(() => {
     model = build();
     reseedWeights(model, seed);

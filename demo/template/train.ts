@@ -47,13 +47,13 @@ export interface TrainResult {
   manifests: { autoencoder: string; classifier: string };
 }
 
-interface Split {
+export interface Split {
   images: tf.Tensor4D;
   labels: Int32Array;
 }
 
 /** Images scaled to [0, 1] with a trailing channel axis, as the models expect. */
-function loadSplit(dataDir: string, split: 'train' | 'test', limit: number | undefined): Split {
+export function loadSplit(dataDir: string, split: 'train' | 'test', limit: number | undefined): Split {
   const { shape, data } = readNpy(join(dataDir, `${split}-images.npy`));
   const labels = readLabelsCsv(join(dataDir, `${split}-labels.csv`), 'label');
   if (shape.length !== 3 || shape[1] !== 28 || shape[2] !== 28) throw new Error(`${split}-images.npy: expected shape [N, 28, 28], got ${JSON.stringify(shape)}`);
@@ -64,7 +64,7 @@ function loadSplit(dataDir: string, split: 'train' | 'test', limit: number | und
 }
 
 /** Writes model.json + weights.bin into `folder`, the layout tf.loadLayersModel('file://...') reads. */
-async function saveCheckpoint(model: tfl.LayersModel, folder: string): Promise<void> {
+export async function saveCheckpoint(model: tfl.LayersModel, folder: string): Promise<void> {
   mkdirSync(folder, { recursive: true });
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -174,7 +174,8 @@ async function trainClassifier(workspace: string, train: Split, test: Split, epo
   return manifest;
 }
 
-async function useBackend(name: 'wasm' | 'cpu', log: (line: string) => void): Promise<void> {
+/** Starts `name` (cpu if wasm fails) and gives it the fast convolution filter gradient. */
+export async function useBackend(name: 'wasm' | 'cpu', log: (line: string) => void): Promise<void> {
   let ready = false;
   try {
     ready = await tf.setBackend(name);
