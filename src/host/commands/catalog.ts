@@ -21,7 +21,8 @@ export const CONTEXT = {
 } as const;
 
 const TRUSTED = 'isWorkspaceTrusted';
-const HAS_RUNS = `${TRUSTED} && ${CONTEXT.hasRuns}`;
+/** A run to work on: a manifest in the workspace, or an open panel (its manifest may live outside, saved by the wizard). */
+const HAS_RUNS = `${TRUSTED} && (${CONTEXT.hasRuns} || ${CONTEXT.panelOpen})`;
 
 export interface CommandSpec {
   id: string;
