@@ -61,3 +61,16 @@ test('createNonce is fresh each time and long enough', () => {
   assert.equal(nonces.size, 100);
   for (const nonce of nonces) assert.match(nonce, /^[A-Za-z0-9_-]{22}$/);
 });
+
+test('a page has exactly one Content-Security-Policy, and nonces differ across 1,000 renders', () => {
+  const html = buildPanelHtml(input);
+  assert.equal([...html.matchAll(/http-equiv="Content-Security-Policy"/gi)].length, 1);
+  const seen = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    const page = buildPanelHtml({ ...input, nonce: createNonce() });
+    const nonce = /'nonce-([^']+)'/.exec(cspOf(page))![1]!;
+    assert.ok(!seen.has(nonce), `nonce repeated after ${i} renders`);
+    seen.add(nonce);
+    assert.ok(!/<script(?![^>]*nonce=)/.test(page), 'no script without the nonce');
+  }
+});
