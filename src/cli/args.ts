@@ -26,6 +26,10 @@ commands:
   suspicious   training examples whose labels look wrong, with reasons and a suggested label
   example-checks  similarity-rate consistency check per method, and optionally the score
                correlation with another encoder
+  neon         NEON: explain k-means cluster membership, KDE outlierness or inlierness
+               of test examples, in input space or on the representation layer
+  semantic     semantic Shapley values of the predicted class over Fourier radius bins
+               (or a VAE's latent units), with standard errors and the efficiency check
 
 explain options:
   --out <dir>            where to write the report (default: the manifest's folder)
@@ -93,6 +97,35 @@ example-checks options:
                          run's encoder (same training set)
   --compare-checkpoint <path>  ... or with this checkpoint
   the method settings of examples apply to the method they belong to
+
+neon options:
+  --model <m>            kmeans or kde (required)
+  --k <n>                k-means clusters (default 10); --n-init <n> restarts (default 10)
+  --gamma <g>            KDE bandwidth in exp(-g ||x - u||^2) (default: 1 / median squared distance)
+  --space <s>            input (default) or representation (the manifest's representationLayer;
+                         relevance continues to the input by LRP)
+  --explain <e>          cluster (k-means, default), outlier (KDE, default) or inlier (KDE)
+  --beta <b>             soft-argmin stiffness (cluster, outlier)
+  --features <H>         random Fourier features per draw (inlier, default 2500)
+  --draws <n>            draws behind the error bars (inlier, default 10)
+  --fit-examples <n>     training examples to fit on (default: all, at most 2000 in input space
+                         and 10000 in representation space; a seeded subsample above)
+  --examples <n> | --indices <i,j,...>   test examples (default 0..7, at most 64)
+  --seed <s>             seeds the subsample, gamma's pairs, k-means++ and the draws (default 0)
+
+semantic options:
+  --representation <r>   fourier (default) or vae (a VAE run with a declared decoder:
+                         --vae-manifest <manifest> (default: this one), --vae-checkpoint <path>)
+  --bins <b>             Fourier radius bins (default 6)
+  --scope <s>            local (default) or global (also the mean and mean |value| over the examples)
+  --class <k>            explain class k (default: each example's predicted class)
+  --background <n>       training examples marginalised over (default 32)
+  --method <m>           auto (default: exact up to 12 features), exact or permutation
+  --samples <n>          permutations (even; default 512)
+  --examples <n> | --indices <i,j,...>   test examples (default 0..7)
+  --seed <s>             seeds the background sample and the permutations (default 0)
+
+neon and semantic also take --json <file.json> and --batch-size <n>.
 
 example options (all five commands):
   --json <file.json>     also write the result as JSON

@@ -9,6 +9,8 @@ import { runExampleCommand } from './runExamples';
 import { runAttribute } from './runAttribute';
 import { runChecks } from './runChecks';
 import { runExplain } from './runExplain';
+import { runUnsupervisedCommand } from './runUnsupervised';
+import type { UnsupervisedCommand } from './unsupervisedArgs';
 
 type Log = (line: string) => void;
 
@@ -42,6 +44,13 @@ async function exampleCommand(command: ExampleCommand, log: Log, signal: AbortSi
   return exitCode;
 }
 
+async function unsupervisedCommand(command: UnsupervisedCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { text, jsonPath } = await runUnsupervisedCommand(command, log, signal);
+  console.log(text);
+  if (jsonPath) console.log(`json: ${jsonPath}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   let command: Command;
   try {
@@ -67,6 +76,9 @@ async function main(): Promise<number> {
         return await attribute(command, log, controller.signal);
       case 'checks':
         return await checks(command, log, controller.signal);
+      case 'neon':
+      case 'semantic':
+        return await unsupervisedCommand(command, log, controller.signal);
       default:
         return await exampleCommand(command, log, controller.signal);
     }
