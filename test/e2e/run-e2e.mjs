@@ -3,13 +3,16 @@
 // installed from the npm registry by scripts/install-code-server.sh) driven by Debian's
 // Chromium through playwright-core. It packages the VSIX, installs it into a fresh
 // code-server profile, opens demo-workspace/, right-clicks a checkpoint's model.json,
-// runs "Explain this checkpoint" and checks what the panel shows.
+// runs "Explain this checkpoint" and checks what the panel shows. Then, in demo-workspace/train.ts,
+// the CodeLens and the editor context menu on the checkpoint path each open the panel; finally a
+// second code-server with Workspace Trust on (and never granted) must spawn no engine process.
 //
 // Usage: node test/e2e/run-e2e.mjs [--vsix path/to/prebuilt.vsix] [--keep]
 // Environment: E2E_TIMEOUT_MS (whole run, default 20 min), E2E_EXPLAIN_TIMEOUT_MS,
 // E2E_COLOR_THEME (e.g. "Default Dark Modern", "Default High Contrast"; the screenshot name
 // then carries the theme).
-// Writes test-results/e2e-explain.png (and e2e-failure.png plus logs when it fails).
+// Writes test-results/e2e-explain.png, e2e-codelens.png, e2e-editor-context.png, e2e-restricted.png
+// (and e2e-failure.png plus logs when it fails).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -34,14 +37,12 @@ const started = Date.now();
 const log = (message) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** Everything that must be undone however the run ends. */
-const cleanup = { server: undefined, browser: undefined, tmp: undefined, logFd: undefined };
+const cleanup = { server: undefined, browser: undefined, tmp: undefined, logFd: undefined, page: undefined };
 const cspViolations = [];
 
-async function stopAll() {
-  const { browser, server } = cleanup;
-  cleanup.browser = undefined;
+async function stopServer() {
+  const server = cleanup.server;
   cleanup.server = undefined;
-  if (browser) await browser.close().catch(() => undefined);
   if (server?.pid) {
     // code-server forks an extension host, the engine and a file watcher: stop its whole process group.
     killGroup(server.pid, 'SIGTERM');
@@ -50,6 +51,13 @@ async function stopAll() {
   }
   if (cleanup.logFd !== undefined) closeSync(cleanup.logFd);
   cleanup.logFd = undefined;
+}
+
+async function stopAll() {
+  const { browser } = cleanup;
+  cleanup.browser = undefined;
+  if (browser) await browser.close().catch(() => undefined);
+  await stopServer();
   if (cleanup.tmp && !keep) rmSync(cleanup.tmp, { recursive: true, force: true });
 }
 
@@ -239,8 +247,16 @@ async function main() {
   });
   try {
     await exercise(page, port, checkpointFolder, manifest);
+    await exerciseScriptEntryPoints(page);
+    // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
+    const running = engineProcesses(extensionsDir);
+    if (running.length === 0) throw new Error(`no engine process found with ps for ${extensionsDir} while panels are open`);
+    log(`ok   ps sees the engine of the trusted window (${running.length} process(es))`);
+    await page.close();
+    await stopServer();
+    await exerciseRestrictedMode(entry, vsix, tmp);
   } catch (error) {
-    await page.screenshot({ path: join(RESULTS, 'e2e-failure.png') }).catch(() => undefined);
+    await (cleanup.page ?? page).screenshot({ path: join(RESULTS, 'e2e-failure.png') }).catch(() => undefined);
     const logs = join(userDataDir, 'logs');
     if (existsSync(logs)) cpSync(logs, join(RESULTS, 'e2e-logs'), { recursive: true });
     throw error;
@@ -398,6 +414,184 @@ async function exercise(page, port, checkpointFolder, manifest) {
   }
 
   if (failures.length > 0) throw new Error(`${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
+}
+
+/** What every explanation panel's page shows: its checkpoint picker and heatmap state (webviews are nested, cross-origin frames). */
+async function panelStates(page) {
+  const states = [];
+  for (const frame of page.frames()) {
+    const state = await frame
+      .evaluate(() => {
+        const picker = document.querySelector('#checkpoint');
+        const heatmap = document.querySelector('[data-testid="saliency-heatmap"]');
+        if (!picker && !heatmap && !document.querySelector('[data-testid="restricted"]')) return null;
+        return {
+          checkpoint: picker ? picker.value || picker.getAttribute('current-value') || '' : '',
+          heatmap: heatmap?.getAttribute('data-state') ?? '',
+          restricted: document.querySelector('[data-testid="restricted"]') !== null,
+          error: document.querySelector('.error:not([hidden]) p')?.textContent?.trim() ?? '',
+        };
+      })
+      .catch(() => null);
+    if (state) states.push(state);
+  }
+  return states;
+}
+
+/** Picks `label` in the quick input (F1) after typing `typed`: waits until it is the focused row. */
+async function quickPick(page, typed, label) {
+  await page.keyboard.press('F1');
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.waitFor();
+  await quickInput.fill(typed);
+  await pollFor(`"${label}" first in the quick input`, 30_000, async () => {
+    const first = await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => '');
+    return first?.includes(label);
+  });
+  await quickInput.press('Enter');
+}
+
+async function runCommand(page, title) {
+  await quickPick(page, `>${title}`, title);
+}
+
+/** Quick Open (F1 without the ">"); Ctrl+P would reach the browser's print in code-server. */
+async function openFile(page, name) {
+  await quickPick(page, name, name);
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/** Waits for an explanation panel on `checkpoint` whose heatmap is drawn; fails on a panel error. */
+async function waitForPanelOn(page, checkpoint, what) {
+  return pollFor(`${what}: a panel on ${checkpoint} with its heatmap`, EXPLAIN_TIMEOUT_MS, async () => {
+    const states = await panelStates(page);
+    const mine = states.find((state) => state.checkpoint === checkpoint);
+    if (mine?.error) throw new Error(`${what}: the panel shows an error: ${mine.error}`);
+    return mine && mine.heatmap === 'ready' ? mine : undefined;
+  });
+}
+
+/**
+ * The training-script entry points in demo-workspace/train.ts: the CodeLens above the line that names
+ * the first checkpoint, and the editor context menu with the cursor on that path. Each must open the panel.
+ */
+async function exerciseScriptEntryPoints(page) {
+  const script = readFileSync(join(WORKSPACE, 'train.ts'), 'utf8');
+  const match = /FIRST_AUTOENCODER_CHECKPOINT = '([^']+)'/.exec(script);
+  if (!match) throw new Error('demo-workspace/train.ts names no FIRST_AUTOENCODER_CHECKPOINT; rebuild it with npm run demo');
+  const checkpoint = match[1].replace(/^\.\/autoencoder\//, '');
+  const literal = match[1].split('/').at(-1);
+
+  // CodeLens: close everything so the panel that opens is the lens's own.
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  await openFile(page, 'train.ts');
+  const lens = page.locator('.codelens-decoration a', { hasText: 'Explain this checkpoint' }).first();
+  await lens.waitFor({ timeout: 60_000 });
+  log(`CodeLens: "${(await lens.textContent())?.trim()}"; clicking it`);
+  await lens.click();
+  const viaLens = await waitForPanelOn(page, checkpoint, 'CodeLens');
+  log(`ok   the CodeLens opened the panel on ${viaLens.checkpoint} (heatmap ${viaLens.heatmap})`);
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-codelens.png') });
+
+  // Editor context menu: put the cursor on the path, give the debounced context key time, right-click there.
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  if ((await panelStates(page)).length > 0) throw new Error('a panel is still open after closing all editors');
+  await openFile(page, 'train.ts');
+  const token = page.locator('.monaco-editor .view-lines span', { hasText: literal }).last();
+  await token.waitFor({ timeout: 30_000 });
+  await token.click();
+  await page.waitForTimeout(1500);
+  await token.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-label', { hasText: 'Explain this checkpoint' });
+  await item.waitFor({ timeout: 30_000 });
+  log('editor context menu: choosing "Explain this checkpoint"');
+  for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
+    await item.hover();
+    await item.click();
+    await page.waitForTimeout(1500);
+  }
+  const viaMenu = await waitForPanelOn(page, checkpoint, 'editor context menu');
+  log(`ok   the editor context menu opened the panel on ${viaMenu.checkpoint} (heatmap ${viaMenu.heatmap})`);
+  const groups = await page.locator('.editor-group-container').evaluateAll((containers) =>
+    containers.map((container) => [...container.querySelectorAll('.tab')].map((tab) => tab.getAttribute('aria-label') ?? tab.textContent ?? '')),
+  );
+  const scriptGroup = groups.findIndex((tabs) => tabs.some((tab) => tab.includes('train.ts')));
+  const panelGroup = groups.findIndex((tabs) => tabs.some((tab) => tab.includes('Explain')));
+  if (scriptGroup < 0 || panelGroup < 0 || scriptGroup === panelGroup) throw new Error(`the panel is not beside train.ts (groups: ${JSON.stringify(groups)})`);
+  log('ok   the panel sits beside train.ts');
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-editor-context.png') });
+}
+
+/** Engine processes of this run's extension (other runs on the machine have their own extensions folder). */
+function engineProcesses(extensionsDir) {
+  const out = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout ?? '';
+  return out.split('\n').filter((line) => line.includes(extensionsDir) && /dist[\\/]engine\.js/.test(line));
+}
+
+/**
+ * Restricted Mode: a fresh profile with Workspace Trust on, the folder never trusted. The extension
+ * activates (its status bar item says Restricted Mode) and no engine process is spawned, even with the
+ * checkpoint's model.json opened.
+ */
+async function exerciseRestrictedMode(entry, vsix, tmp) {
+  const extensionsDir = join(tmp, 'extensions-restricted');
+  const userDataDir = join(tmp, 'user-data-restricted');
+  run(process.execPath, [entry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix]);
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(
+    join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': true, 'telemetry.telemetryLevel': 'off', 'extensions.autoCheckUpdates': false, 'update.mode': 'none', 'git.enabled': false }, null, 2),
+  );
+  const port = await freePort();
+  cleanup.logFd = openSync(join(RESULTS, 'e2e-code-server-restricted.log'), 'w');
+  log(`starting a second code-server with Workspace Trust on, on 127.0.0.1:${port}`);
+  cleanup.server = spawn(
+    process.execPath,
+    [entry, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, WORKSPACE],
+    { cwd: tmp, detached: true, stdio: ['ignore', cleanup.logFd, cleanup.logFd] },
+  );
+  await waitForHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
+  const page = await cleanup.browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  cleanup.page = page;
+  page.setDefaultTimeout(30_000);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
+  // The trust prompt: dismiss it without trusting ("No, I don't trust the authors").
+  const distrust = page.locator('.monaco-dialog-box .monaco-button', { hasText: /don.t trust/i }).first();
+  if (await distrust.waitFor({ timeout: 30_000 }).then(() => true, () => false)) {
+    await distrust.click();
+    log('trust prompt: chose not to trust the authors');
+  }
+  const restricted = await pollFor('the Restricted Mode status bar item', 90_000, async () => {
+    const items = page.locator('.statusbar-item', { hasText: 'Restricted Mode' });
+    const texts = await items.allTextContents();
+    return texts.find((text) => text.includes('Model Debugger'));
+  });
+  log(`ok   the extension is active in Restricted Mode (status bar: ${restricted.trim()})`);
+  // Open a checkpoint's model.json: in a trusted workspace the explorer would offer to explain it.
+  await openFile(page, 'model.json').catch(() => undefined);
+  await page.waitForTimeout(8000);
+  const engines = engineProcesses(extensionsDir);
+  if (engines.length > 0) throw new Error(`Restricted Mode spawned the engine: ${engines.join(' | ')}`);
+  log('ok   no dist/engine.js process runs in Restricted Mode (ps)');
+  // The palette hides the commands that need trust, and keeps the engine log.
+  await page.keyboard.press('F1');
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.waitFor();
+  await quickInput.fill('>Model Debugger:');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Engine Log' }).first().waitFor();
+  const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+  await page.keyboard.press('Escape');
+  if (rows.some((row) => /Explain Checkpoint|Export Report|Select Backend/.test(row))) throw new Error(`commands that need trust show in Restricted Mode: ${rows.join(' | ')}`);
+  log(`ok   the palette offers only ${rows.map((row) => row.replace(/\s+/g, ' ').trim()).join(', ')} in Restricted Mode`);
+  if (engineProcesses(extensionsDir).length > 0) throw new Error('Restricted Mode spawned the engine');
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-restricted.png') });
+  log(`screenshot: ${join(RESULTS, 'e2e-restricted.png')}`);
 }
 
 let failed = false;
