@@ -63,7 +63,9 @@ function neonExample(result: NeonResult, e: NeonExample, top: number): string[] 
     e.valueStd !== undefined ? `${name} = ${num(e.value)} ± ${num(e.valueStd)} (exact p̃(x) = ${num(e.exactDensity ?? NaN)})` : `${name} = ${num(e.value)}`;
   const c = e.conservation;
   const lines = [`test ${e.index}${label}: ${value}${e.cluster !== undefined ? `, cluster ${e.cluster}` : ''}`];
-  let conservation = `  conservation: Σ R_i = ${num(c.relevanceSum)} of ${num(c.value)}, dissipated ${num(c.dissipated)}`;
+  // Float64 rounding (|dissipated| ~ 1e-14 of the value) prints as 0, not as noise.
+  const dissipated = Math.abs(c.dissipated) <= 1e-9 * Math.max(1, Math.abs(c.value)) ? 0 : c.dissipated;
+  let conservation = `  conservation: Σ R_i = ${num(c.relevanceSum)} of ${num(c.value)}, dissipated ${num(dissipated)}`;
   if (c.representationSum !== undefined) conservation += `; grounded on the layer ${num(c.representationSum)}, ungrounded residual ${num(c.groundedResidual ?? NaN)}`;
   lines.push(conservation, `  top ${top} features:`);
   for (const i of topFeatures(e.relevance, top)) {
