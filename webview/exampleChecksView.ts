@@ -90,7 +90,7 @@ export class ExampleChecksView {
       'section',
       { class: 'example-checks', 'aria-label': 'Training-example checks' },
       el('h2', {}, 'Training-example checks ', el('span', { class: 'muted' }, 'mislabelled examples, and whether the methods agree with the labels and across encoders')),
-      el('h3', {}, 'Suspicious training examples'),
+      el('h3', { id: 'section-suspicious' }, 'Suspicious training examples'),
       el('div', { class: 'controls' }, field('suspicious-limit', 'How many', this.limit, `At most ${EXAMPLE_LIMITS.suspiciousLimit.max}`), el('div', { class: 'field' }, spacer(), suspicious.button)),
       this.suspiciousNote,
       suspicious.status.element,
@@ -145,8 +145,16 @@ export class ExampleChecksView {
     return this.blocks[kind].status;
   }
 
-  showSuspicious(result: PanelSuspicious): void {
+  /** Shows the table; `focusIndex` (a training example) gets keyboard focus and a highlight when it is listed. */
+  showSuspicious(result: PanelSuspicious, focusIndex?: number): void {
     this.blocks.suspicious.result.replaceChildren(suspiciousTable(result, this.classNames, (i) => this.callbacks.reveal(i)));
+    if (focusIndex === undefined) return;
+    const row = this.blocks.suspicious.result.querySelector<HTMLElement>(`tr[data-index="${focusIndex}"]`);
+    if (row) {
+      row.classList.add('focused-example');
+      row.scrollIntoView({ block: 'center' });
+      row.focus();
+    }
   }
 
   showSimilarity(result: PanelExampleConsistency): void {

@@ -116,7 +116,12 @@ export class ExamplesController {
     });
   }
 
-  private runCheck(kind: ExampleCheckKind): void {
+  /** The suspicious-examples list, run now, with `focusIndex` focused once it is shown (a diagnostic's "Show in Model Debugger"). */
+  showSuspicious(focusIndex?: number): void {
+    this.runCheck('suspicious', focusIndex);
+  }
+
+  private runCheck(kind: ExampleCheckKind, focusIndex?: number): void {
     const settings = this.settings;
     if (!settings) return;
     const status = this.checks.status(kind);
@@ -133,7 +138,7 @@ export class ExamplesController {
       void lane.run((signal) => rpc.call(PanelSuspiciousRequest, params, { signal, onProgress }), {
         done: (result) => {
           status.stop();
-          this.checks.showSuspicious(result);
+          this.checks.showSuspicious(result, focusIndex);
         },
         failed,
         cancelled,

@@ -172,7 +172,7 @@ function main(): void {
   });
 
   /** A command opened the panel at a section: scroll it into view, and run it when asked (the comparison needs a choice first). */
-  const revealSection = (section: PanelSection, run: boolean): void => {
+  const revealSection = (section: PanelSection, run: boolean, trainIndex?: number): void => {
     const target = document.getElementById(`section-${section}`);
     if (target) {
       target.scrollIntoView({ block: 'start' });
@@ -181,6 +181,7 @@ function main(): void {
     }
     if (run && section === 'units') runCheck('units');
     if (run && section === 'consistency') runCheck('consistency');
+    if (run && section === 'suspicious') training.showSuspicious(trainIndex);
   };
 
   const ready = async (): Promise<void> => {
@@ -196,7 +197,7 @@ function main(): void {
       training.showInit(init);
       view.setBusy(undefined);
       pick(init.testIndex, init.checkpoint);
-      if (init.revealSection) revealSection(init.revealSection.section, init.revealSection.run);
+      if (init.revealSection) revealSection(init.revealSection.section, init.revealSection.run, init.revealSection.trainIndex);
     } catch (error) {
       view.setBusy(undefined);
       view.showError(errorText(error), true);
@@ -218,8 +219,8 @@ function main(): void {
     training.checks,
   );
   rpc.onNotification(BackendNotification, ({ backend }) => view.setBackend(backend));
-  rpc.onNotification(RevealSectionNotification, ({ section, run }) => {
-    if (init && isPanelSection(section)) revealSection(section, run === true);
+  rpc.onNotification(RevealSectionNotification, ({ section, run, trainIndex }) => {
+    if (init && isPanelSection(section)) revealSection(section, run === true, Number.isSafeInteger(trainIndex) ? trainIndex : undefined);
   });
   void ready();
 }

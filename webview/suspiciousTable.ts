@@ -15,7 +15,7 @@ export function suspiciousTable(result: PanelSuspicious, classNames: readonly st
     const reasons = el('ul', { class: 'reasons' }, ...text.reasons.map((r) => el('li', {}, r)));
     const row = el(
       'tr',
-      { tabindex: '0', class: 'reveal-row', 'data-testid': 'suspicious-row', 'aria-label': `${rank + 1}. ${text.spoken} Press Enter to reveal it.` },
+      { tabindex: '0', class: 'reveal-row', 'data-testid': 'suspicious-row', 'data-index': String(example.index), 'aria-label': `${rank + 1}. ${text.spoken} Press Enter to reveal it.` },
       el('td', {}, text.row),
       el('td', {}, text.label),
       el('td', { class: 'number' }, formatNumber(example.score)),

@@ -11,7 +11,7 @@ import { findManifestFor, matchCheckpoint } from './manifest/manifestDiscovery';
 import { loadManifest } from './manifest/manifestLoader';
 import { describeRunInteractively } from './manifest/manifestWizard';
 import type { ExplainPanels } from './panel/explainPanels';
-import type { PanelSection } from '../protocol/webviewProtocol';
+import type { SectionRequest } from '../protocol/webviewProtocol';
 import { checkpointUnderCursor } from './editor/scriptEditor';
 import { scriptLanguageForDocument } from './editor/scriptCheckpoints';
 
@@ -111,7 +111,7 @@ export async function explainThisCheckpoint(deps: ExplainCommandDependencies, ta
 }
 
 /** Resolves to the manifest the panel was opened for, or undefined when nothing was opened. */
-export async function explainCheckpoint(deps: ExplainCommandDependencies, target?: unknown, section?: { section: PanelSection; run: boolean }): Promise<string | undefined> {
+export async function explainCheckpoint(deps: ExplainCommandDependencies, target?: unknown, section?: SectionRequest): Promise<string | undefined> {
   try {
     const modelJson = target instanceof vscode.Uri ? await checkpointOf(target) : await pickModelJson();
     if (!modelJson) return undefined;
@@ -139,7 +139,7 @@ export async function explainCheckpoint(deps: ExplainCommandDependencies, target
 }
 
 /** Opens a panel for a run at its last checkpoint (the section commands, when no panel is open yet). */
-export async function explainRun(deps: ExplainCommandDependencies, manifestPath: string, section?: { section: PanelSection; run: boolean }): Promise<void> {
+export async function explainRun(deps: ExplainCommandDependencies, manifestPath: string, section?: SectionRequest): Promise<void> {
   try {
     const manifest = await loadManifest(manifestPath, readBytes);
     await openScript(manifestPath, manifest.script, deps.log);

@@ -21,7 +21,8 @@ import { RESTRICTED_MODE_MESSAGE, trustedOnly } from './editor/trustGate';
 import { WorkTracker } from './editor/workTracker';
 import { EngineManager } from './engineManager';
 import { EngineProcess } from './engineProcess';
-import { explainCheckpoint, explainThisCheckpoint } from './explainCommand';
+import { registerSuspiciousDiagnostics } from './diagnostics/suspiciousDiagnostics';
+import { explainCheckpoint, explainRun, explainThisCheckpoint } from './explainCommand';
 import { DEFAULT_HEARTBEAT } from './lifecycle/heartbeatMonitor';
 import { ExplainPanels, PANEL_VIEW_TYPE } from './panel/explainPanels';
 
@@ -136,6 +137,16 @@ export function activate(context: vscode.ExtensionContext): void {
     log.info('Restricted Mode: the engine is not started until the workspace is trusted.');
   }
 
+  // The diagnostics start engine work as soon as they exist, so they wait for trust;
+  // until then their commands are registered only to refuse.
+  const startDiagnostics = (): void => {
+    const openExample = (manifestPath: string, _split: 'train', index: number): Promise<void> => explainRun(explainDeps, manifestPath, { section: 'suspicious', run: true, trainIndex: index });
+    context.subscriptions.push(...registerSuspiciousDiagnostics(context, { engine: gated, log, openExample }));
+  };
+  let diagnosticsPlaceholders: vscode.Disposable[] = [];
+  if (isTrusted()) startDiagnostics();
+  else diagnosticsPlaceholders = [register('findSuspicious', () => undefined), register('reviewSuspicious', () => undefined)];
+
   context.subscriptions.push(
     log,
     statusBar,
@@ -167,6 +178,9 @@ export function activate(context: vscode.ExtensionContext): void {
       statusBar.set({ kind: 'stopped' });
       panels.trustGranted();
       lenses.refresh();
+      for (const placeholder of diagnosticsPlaceholders) placeholder.dispose();
+      diagnosticsPlaceholders = [];
+      startDiagnostics();
     }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(HEAP_SETTING)) log.info(`${HEAP_SETTING} changed: it applies from the next engine start (Restart Engine).`);

@@ -66,7 +66,7 @@ export interface PanelInit {
   /** The host can ask the user for another run's manifest to compare encoders with. */
   canPickManifest: boolean;
   /** A command opened the panel at this section (see RevealSectionNotification). */
-  revealSection?: { section: PanelSection; run: boolean };
+  revealSection?: SectionRequest;
 }
 
 /** Sent by the webview once its listener is installed. */
@@ -87,15 +87,22 @@ export const RevealExampleRequest = defineRequest<{ split: 'train' | 'test'; ind
 /** Sent by the host when the engine's backend becomes known or changes. */
 export const BackendNotification = defineNotification<{ backend: BackendName }>('panel/backend');
 
-/** Parts of the panel a command can open it at: the per-unit maps, the consistency check, the two-encoder comparison. */
-export type PanelSection = 'units' | 'consistency' | 'compare';
+/** Parts of the panel a command can open it at: the per-unit maps, the consistency check, the two-encoder comparison, the suspicious training examples. */
+export type PanelSection = 'units' | 'consistency' | 'compare' | 'suspicious';
 
 export function isPanelSection(value: unknown): value is PanelSection {
-  return value === 'units' || value === 'consistency' || value === 'compare';
+  return value === 'units' || value === 'consistency' || value === 'compare' || value === 'suspicious';
 }
 
-/** Sent by the host when a command asks for a section of an open panel; `run` also starts that section's computation. */
-export const RevealSectionNotification = defineNotification<{ section: PanelSection; run: boolean }>('panel/revealSection');
+/** `run` also starts the section's computation; `trainIndex` (suspicious section) is the training example to focus once the list is shown. */
+export interface SectionRequest {
+  section: PanelSection;
+  run: boolean;
+  trainIndex?: number;
+}
+
+/** Sent by the host when a command (or a diagnostic's quick fix) asks for a section of an open panel. */
+export const RevealSectionNotification = defineNotification<SectionRequest>('panel/revealSection');
 
 export function toScoredThumbnail(example: ScoredExample, pixels: ArrayLike<number>): Thumbnail {
   const thumb: Thumbnail = { index: example.index, score: example.score, pixels: Array.from(pixels) };

@@ -38,6 +38,7 @@ export const COMMANDS = {
   /** The context-menu and CodeLens entry: a model.json, a checkpoint folder, or the path under the cursor in a script. */
   explainThis: { id: 'modelDebugger.explainThisCheckpoint', title: 'Explain this checkpoint', needsTrust: true, palette: false },
   findSuspicious: { id: 'modelDebugger.findSuspicious', title: 'Find Suspicious Training Examples', needsTrust: true, palette: HAS_RUNS },
+  reviewSuspicious: { id: 'modelDebugger.reviewSuspicious', title: 'Review Suspicious Training Examples', needsTrust: true, palette: HAS_RUNS },
   compare: { id: 'modelDebugger.compareRepresentations', title: 'Compare Representations', needsTrust: true, palette: HAS_RUNS },
   consistency: { id: 'modelDebugger.runConsistencyChecks', title: 'Run Consistency Checks', needsTrust: true, palette: HAS_RUNS },
   units: { id: 'modelDebugger.showLatentUnits', title: 'Show Latent Units', needsTrust: true, palette: HAS_RUNS },
@@ -60,7 +61,8 @@ export const SECTION_TITLES = {
   compare: 'compare the representations of which run?',
   consistency: 'run the consistency checks on which run?',
   units: 'show the latent units of which run?',
+  suspicious: 'find suspicious training examples in which run?',
 } as const;
 
 /** The comparison needs the other encoder picked first, so it only opens; the checks run. */
-export const RUNS_ON_OPEN = { compare: false, consistency: true, units: true } as const;
+export const RUNS_ON_OPEN = { compare: false, consistency: true, units: true, suspicious: true } as const;

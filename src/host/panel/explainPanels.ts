@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { BackendInfo } from '../../protocol/engineProtocol';
 import type { Progress } from '../../protocol/rpc';
-import { progressLine, type PanelSection } from '../../protocol/webviewProtocol';
+import { progressLine, type PanelSection, type SectionRequest } from '../../protocol/webviewProtocol';
 import type { EngineSource } from '../engineHandle';
 import { buildRestrictedHtml } from '../editor/restrictedHtml';
 import { loadManifest } from '../manifest/manifestLoader';
@@ -55,18 +55,18 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
   constructor(private readonly deps: PanelDependencies) {}
 
   /** Shows a panel for this run and checkpoint (the existing one if there is one), optionally at a section. */
-  show(manifestPath: string, checkpoint: string | undefined, section?: { section: PanelSection; run: boolean }): void {
+  show(manifestPath: string, checkpoint: string | undefined, section?: SectionRequest): void {
     for (const entry of this.open) {
       if (entry.session.manifestPath === manifestPath && entry.checkpoint === checkpoint) {
         entry.panel.reveal();
         this.lastActive = entry;
-        if (section) entry.session.revealSection(section.section, section.run);
+        if (section) entry.session.revealSection(section);
         return;
       }
     }
     const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Model Debugger', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, this.webviewOptions());
     const entry = this.attach(panel, manifestPath, checkpoint);
-    if (entry && section) entry.session.revealSection(section.section, section.run);
+    if (entry && section) entry.session.revealSection(section);
   }
 
   /** The run of the panel the user looked at last, if one is open. */
@@ -80,7 +80,7 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
     const entry = this.lastActive && this.open.has(this.lastActive) ? this.lastActive : [...this.open].at(-1);
     if (!entry) return false;
     entry.panel.reveal();
-    entry.session.revealSection(section, run);
+    entry.session.revealSection({ section, run });
     return true;
   }
 

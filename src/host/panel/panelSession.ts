@@ -25,7 +25,7 @@ import {
   RevealExampleRequest,
   RevealSectionNotification,
   type PanelInit,
-  type PanelSection,
+  type SectionRequest,
 } from '../../protocol/webviewProtocol';
 import type { EngineHandle, EngineSource } from '../engineHandle';
 import { AttributionService } from './attributionService';
@@ -75,7 +75,7 @@ export class PanelSession {
   private checkpoint: string | undefined;
   private readyEndpoint: RpcEndpoint | undefined;
   private notifiedBackend: BackendName | undefined;
-  private pendingSection: { section: PanelSection; run: boolean } | undefined;
+  private pendingSection: SectionRequest | undefined;
   private readonly lifetime = new AbortController();
   private readonly attribution: AttributionService;
   private readonly examples: ExampleService;
@@ -139,9 +139,9 @@ export class PanelSession {
   }
 
   /** Shows a section of the page (and runs it when `run`): now if the page is ready, else right after it is. */
-  revealSection(section: PanelSection, run: boolean): void {
-    if (this.readyEndpoint) this.readyEndpoint.notify(RevealSectionNotification, { section, run });
-    else this.pendingSection = { section, run };
+  revealSection(request: SectionRequest): void {
+    if (this.readyEndpoint) this.readyEndpoint.notify(RevealSectionNotification, request);
+    else this.pendingSection = request;
   }
 
   dispose(): void {

@@ -43,7 +43,10 @@ test('explorer and editor context menus: model.json files, checkpoint folders, a
   const explorer = pkg.contributes.menus['explorer/context']!;
   assert.deepEqual(
     explorer.map((e) => [e.command, e.when]),
-    [[COMMANDS.explainThis.id, EXPLORER_WHEN]],
+    [
+      [COMMANDS.explainThis.id, EXPLORER_WHEN],
+      [COMMANDS.findSuspicious.id, 'isWorkspaceTrusted && resourceFilename == modeldebug.json'],
+    ],
   );
   assert.match(EXPLORER_WHEN, /resourcePath in modelDebugger\.checkpointFolders/);
   assert.match(EXPLORER_WHEN, /resourceFilename == model\.json/);
