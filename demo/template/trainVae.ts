@@ -2,18 +2,21 @@
  * Trains the variational autoencoders of the `--vae` demo on the Fashion-MNIST
  * subset in ./data and records each in a `modeldebug.json` manifest:
  *
- *   - vae/supervised/: a supervised VAE (Nguyen & Rodriguez Martinez, "Learning Invariances for
+ *   - vae-supervised/: a supervised VAE (Nguyen & Rodriguez Martinez, "Learning Invariances for
  *     Interpretability using Supervised VAE", Eq. 6): 6 latent units, the first 4 (z1) read by a
  *     linear classifier, the last 2 (z2) free nuisance units;
- *   - vae/beta-vae-<beta>/:   beta-VAEs with 3 latent units, beta in {1, 5, 10};
- *   - vae/beta-tcvae-<beta>/: beta-TCVAEs with 3 latent units, beta in {1, 5, 10}.
+ *   - beta-vae-<beta>/:   beta-VAEs with 3 latent units, beta in {1, 5, 10};
+ *   - beta-tcvae-<beta>/: beta-TCVAEs with 3 latent units, beta in {1, 5, 10}.
+ *
+ * Each run folder sits directly in the workspace, beside data/, like autoencoder/: Model Debugger
+ * keeps a run's data paths inside the manifest folder's parent.
  *
  * The three-unit VAEs repeat the label-free explainability paper's experiment (Crabbe & van der
  * Schaar, Section 4.3): does stronger disentanglement (larger beta) make the latent units' saliency
- * maps less alike? `modeldebug checks vae/<run>/modeldebug.json` answers for one run.
+ * maps less alike? `modeldebug checks beta-vae-5/modeldebug.json` answers for one run.
  *
  * Every epoch saves each part as a TF.js LayersModel checkpoint under
- * vae/<run>/checkpoints/epoch-<n>/{encoder,decoder,classifier,labelled-encoder}/.
+ * <run>/checkpoints/epoch-<n>/{encoder,decoder,classifier,labelled-encoder}/.
  * The manifest's checkpoints are the encoders q(z|x) (their representation
  * layer is z_mean); its "vae" section says where the other parts are.
  * Training is deterministic: seeded weights, shuffles and sampling noise.
@@ -58,7 +61,7 @@ export type VaeObjective = 'betaVae' | 'betaTcVae' | 'supervised';
 export type VaeSelection = 'supervised' | 'beta' | 'all';
 
 export interface VaeRun {
-  /** Folder under <workspace>/vae/. */
+  /** The run's folder in the workspace. */
   folder: string;
   name: string;
   objective: VaeObjective;
@@ -75,7 +78,7 @@ export function vaeRuns(selection: VaeSelection): VaeRun[] {
   const runs: VaeRun[] = [];
   if (selection !== 'beta') {
     runs.push({
-      folder: 'supervised',
+      folder: 'vae-supervised',
       name: `Fashion-MNIST supervised VAE (z1: ${SUPERVISED_CLASS_DIMS} class units, z2: ${SUPERVISED_NUISANCE_DIMS} nuisance units)`,
       objective: 'supervised',
       beta: SUPERVISED_BETA,
@@ -213,13 +216,13 @@ function evaluate(run: VaeRun, parts: VaeParts, test: Split): TestMetrics {
   return metrics;
 }
 
-/** The manifest's dataset entries; runs sit two folders below the workspace. */
+/** The manifest's dataset entries; runs sit one folder below the workspace, beside data/. */
 function dataset(split: 'train' | 'test'): object {
   return {
-    path: `../../data/${split}-images.npy`,
+    path: `../data/${split}-images.npy`,
     format: 'npy',
     scale: 1 / 255,
-    labels: { path: `../../data/${split}-labels.csv`, format: 'csv', column: 'label' },
+    labels: { path: `../data/${split}-labels.csv`, format: 'csv', column: 'label' },
   };
 }
 
@@ -245,7 +248,7 @@ export function vaeManifest(run: VaeRun, encoder: tfl.LayersModel, epochsDone: n
   return {
     version: 1,
     name: run.name,
-    script: '../../trainVae.ts',
+    script: '../trainVae.ts',
     checkpoints: Array.from({ length: epochsDone }, (_, i) => ({ path: partPath(i + 1, 'encoder'), epoch: i + 1, learningRate: VAE_LEARNING_RATE, ...companions(i + 1) })),
     train: dataset('train'),
     test: dataset('test'),
@@ -267,7 +270,7 @@ export interface VaeRunResult {
 /** Trains one run for `epochs` epochs, saving every part after each epoch. */
 export async function trainVaeRun(workspace: string, run: VaeRun, train: Split, test: Split, options: { epochs: number; batchSize: number; seed: number; log: (line: string) => void }): Promise<VaeRunResult> {
   const started = Date.now();
-  const runDir = join(workspace, 'vae', run.folder);
+  const runDir = join(workspace, run.folder);
   const parts = buildParts(run, options.seed);
   const variables = trainableVariables(parts);
   const optimizer = tf.train.adam(VAE_LEARNING_RATE);
@@ -373,7 +376,7 @@ if (require.main === module) {
   trainVaes(__dirname, parseArgs(process.argv.slice(2))).then(
     (results) => {
       console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      for (const r of results) console.log(`  ${r.run.folder.padEnd(16)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.manifest}`);
+      for (const r of results) console.log(`  ${r.run.folder.padEnd(15)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.manifest}`);
     },
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

@@ -11,7 +11,7 @@ import { parseManifest, type RunManifest } from '../../../src/protocol/manifest'
 import { CLASS_NAMES } from '../../../demo/template/data';
 import { buildLabelledEncoder, buildLatentClassifier, buildVaeDecoder, buildVaeEncoder, LOG_VAR_LAYER, MU_LAYER, vaeEncoderLayerNames } from '../../../demo/template/vaeModels';
 import { BETAS, runSeed, trainVaes, vaeRuns, type VaeRunResult } from '../../../demo/template/trainVae';
-import { writeDemoWorkspace } from '../../../scripts/demo-workspace';
+import { VAE_RUN_FOLDER, writeDemoWorkspace } from '../../../scripts/demo-workspace';
 
 const temps: string[] = [];
 function tempDir(): string {
@@ -58,11 +58,11 @@ test('the VAE parts have the documented inputs, outputs and layer names', async 
 test('the runs: one supervised VAE, a beta-VAE and a beta-TCVAE per beta, seeded by name', () => {
   assert.deepEqual(
     vaeRuns('all').map((r) => r.folder),
-    ['supervised', ...BETAS.map((b) => `beta-vae-${b}`), ...BETAS.map((b) => `beta-tcvae-${b}`)],
+    ['vae-supervised', ...BETAS.map((b) => `beta-vae-${b}`), ...BETAS.map((b) => `beta-tcvae-${b}`)],
   );
   assert.deepEqual(
     vaeRuns('supervised').map((r) => r.folder),
-    ['supervised'],
+    ['vae-supervised'],
   );
   const beta = vaeRuns('beta');
   assert.equal(beta.length, 6);
@@ -71,6 +71,8 @@ test('the runs: one supervised VAE, a beta-VAE and a beta-TCVAE per beta, seeded
   beta.forEach((r) => assert.equal(runSeed(r), all.get(r.folder), `${r.folder} has the same seed in every selection`));
   assert.equal(new Set(all.values()).size, all.size, 'seeds differ between runs');
   assert.throws(() => vaeRuns('some' as 'all'), /selection must be supervised, beta or all/);
+  assert.ok(vaeRuns('all').every((r) => VAE_RUN_FOLDER.test(r.folder)), 'writeDemoWorkspace clears every run folder');
+  assert.ok(!['data', 'autoencoder', 'classifier'].some((f) => VAE_RUN_FOLDER.test(f)));
 });
 
 async function trainTiny(root: string): Promise<VaeRunResult[]> {
@@ -93,7 +95,7 @@ test('one epoch on a few examples writes valid manifests and checkpoints the eng
   assert.equal(results.length, 7);
 
   for (const { run, manifest: file, metrics } of results) {
-    assert.equal(file, join(root, 'vae', run.folder, 'modeldebug.json'));
+    assert.equal(file, join(root, run.folder, 'modeldebug.json'));
     assert.ok(Number.isFinite(metrics.reconstruction) && Number.isFinite(metrics.kl), `${run.folder}: finite test metrics`);
     const manifest = parseManifest(readFileSync(file, 'utf8'), file);
     const base = dirname(file);
@@ -149,7 +151,7 @@ test('one epoch on a few examples writes valid manifests and checkpoints the eng
   const again = tempDir();
   await writeDemoWorkspace(again, { epochs: 1 });
   const second = await trainVaes(again, { models: 'supervised', epochs: 1, limit: 48, batchSize: 16, backend: 'cpu', log: () => undefined });
-  const first = results.find((r) => r.run.folder === 'supervised')!;
+  const first = results.find((r) => r.run.folder === 'vae-supervised')!;
   const files = partFiles(first.manifest, parseManifest(readFileSync(first.manifest, 'utf8'), first.manifest));
   const other = partFiles(second[0]!.manifest, parseManifest(readFileSync(second[0]!.manifest, 'utf8'), second[0]!.manifest));
   assert.equal(files.length, 8);
