@@ -373,14 +373,17 @@ function parseArgs(argv: string[]): TrainVaeOptions {
 
 if (require.main === module) {
   const started = Date.now();
-  trainVaes(__dirname, parseArgs(process.argv.slice(2))).then(
-    (results) => {
-      console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      for (const r of results) console.log(`  ${r.run.folder.padEnd(15)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.manifest}`);
-    },
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
+  // parseArgs runs inside the promise, so a bad argument is reported like any other error.
+  Promise.resolve()
+    .then(() => trainVaes(__dirname, parseArgs(process.argv.slice(2))))
+    .then(
+      (results) => {
+        console.log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        for (const r of results) console.log(`  ${r.run.folder.padEnd(15)} ${r.seconds.toFixed(1).padStart(6)} s  ${r.manifest}`);
+      },
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        process.exitCode = 1;
+      },
+    );
 }
