@@ -933,3 +933,242 @@ export interface SemanticShapleyReply {
 
 /** Sent by the host: semantic Shapley values of some test examples' class probabilities over the features of a semantic representation. */
 export const SemanticShapleyRequest = defineRequest<SemanticShapleyParams, SemanticShapleyReply>('semantic/shapley', 60 * 60_000);
+
+/*
+ * Invariances of a supervised VAE (Nguyen and Rodríguez Martínez, "Learning
+ * Invariances for Interpretability using Supervised VAE"): the manifest is the
+ * VAE run itself, whose `vae.objective` must be 'supervised'. z = (z1, z2):
+ * z1 = the first `vae.classDims` units (read by the run's latent classifier
+ * p(y|z1)), z2 = the rest. A prediction is always argmax p(y | z1 = μ1(x)), μ the
+ * encoder's `vae.muLayer`. The decoder and classifier are the ones the run
+ * declares for the chosen checkpoint (`checkpoints[i].decoder` / `.classifier`,
+ * or `vae.decoder` / `vae.classifier` for the last); a run declaring neither is
+ * refused with invalidParams. Decoded images are in the data's own value range
+ * (the decoder's output, as the test examples are shown), row-major over `shape`.
+ */
+
+export type InvarianceKind = 'samples' | 'curve' | 'counterfactuals' | 'divergence';
+export const INVARIANCE_KINDS: readonly InvarianceKind[] = ['samples', 'curve', 'counterfactuals', 'divergence'];
+/** Test examples per request for samples, counterfactuals and divergence. */
+export const MAX_INVARIANCE_EXAMPLES = 64;
+/** Test examples of one invariance curve. */
+export const MAX_INVARIANCE_CURVE_EXAMPLES = 2000;
+export const DEFAULT_INVARIANCE_CURVE_EXAMPLES = 100;
+export const DEFAULT_INVARIANCE_SIGMAS: readonly number[] = [0.5, 1, 1.5, 2, 3, 4];
+export const DEFAULT_INVARIANCE_SAMPLES = 16;
+export const DEFAULT_INVARIANCE_CURVE_COUNT = 20;
+export const MAX_INVARIANCE_COUNT = 256;
+
+interface InvarianceCommon {
+  /** The supervised VAE run's manifest. */
+  manifestPath: string;
+  /** Encoder checkpoint as written in the manifest; the last when absent. */
+  checkpoint?: string;
+  /** Seeds every draw (resampled units, baselines, GradientSHAP). Default 0. */
+  seed?: number;
+  /** Rows per model call; changes speed and memory, not results. */
+  batchSize?: number;
+}
+
+/** Invariant samples: z1 = μ1(x) kept, z2 ~ N(0, σ² I) drawn `count` times, decoded. */
+export interface InvarianceSamplesParams extends InvarianceCommon {
+  kind: 'samples';
+  /** At most MAX_INVARIANCE_EXAMPLES test examples. */
+  testIndices: number[];
+  /** Samples per example, default DEFAULT_INVARIANCE_SAMPLES, at most MAX_INVARIANCE_COUNT. */
+  count?: number;
+  /** Standard deviation of the resampled z2, default 1. */
+  sigma?: number;
+}
+
+/**
+ * The invariance test (the paper's Fig. 2): for each σ, the fraction of generated
+ * samples (count per example) whose re-encoded sample keeps the example's
+ * predicted class, resampling z2 ~ N(0, σ²) with z1 = μ1(x) kept (should stay
+ * high), and the control resampling z1 ~ N(0, σ²) with z2 = μ2(x) kept (should drop).
+ */
+export interface InvarianceCurveParams extends InvarianceCommon {
+  kind: 'curve';
+  /** The test examples; when absent a seeded sample of `examples` of them. */
+  testIndices?: number[];
+  /** Default DEFAULT_INVARIANCE_CURVE_EXAMPLES, at most MAX_INVARIANCE_CURVE_EXAMPLES. */
+  examples?: number;
+  /** Default DEFAULT_INVARIANCE_SIGMAS; at most 32 values, each in (0, 100]. */
+  sigmas?: number[];
+  /** Samples per example and σ, default DEFAULT_INVARIANCE_CURVE_COUNT. */
+  count?: number;
+}
+
+/**
+ * Counterfactuals (the paper's Fig. 7): z1 moves on the straight line from μ1(x)
+ * toward m_c, the mean of μ1 over the training examples the classifier predicts
+ * as c (a seeded sample of `background` of them), z1(t) = μ1(x) + t (m_c − μ1(x)),
+ * t = stepSize, 2·stepSize, ... up to maxStep; the first t where p(y|z1(t))
+ * predicts c is kept, z2 = μ2(x) is kept, and z is decoded.
+ */
+export interface InvarianceCounterfactualParams extends InvarianceCommon {
+  kind: 'counterfactuals';
+  testIndices: number[];
+  /** Training examples whose μ1 make the class means; default 1000 (all when fewer). */
+  background?: number;
+  /** Default 0.05. */
+  stepSize?: number;
+  /** Default 2 (twice the way to the class mean). */
+  maxStep?: number;
+}
+
+/**
+ * Eq. 9 attributed: d_k(x, x') = KL(q(z_k|x) ‖ q(z_k|x')) for k = 1 (class units)
+ * and k = 2 (nuisance units), x fixed, explained by the project's GradientSHAP on
+ * the segment between the baselines x' (training examples, or invariant samples
+ * of x) and x. The maps are signed so that Σ map ≈ mean over the baselines of
+ * d_k(x, x') (GradientSHAP at x of −d_k; completeness holds in expectation).
+ */
+export interface InvarianceDivergenceParams extends InvarianceCommon {
+  kind: 'divergence';
+  testIndices: number[];
+  /** 'train' (default): a seeded sample of training examples; 'invariant': x's invariant samples (z2 ~ N(0, σ²)). */
+  baseline?: 'train' | 'invariant';
+  /** Baselines per example, default 32, at most 1024. */
+  background?: number;
+  /** σ of the invariant baselines' z2, default 1 ('invariant' only). */
+  sigma?: number;
+  /** GradientSHAP samples, default 50, at most 10,000. */
+  samples?: number;
+  /** GradientSHAP input noise σ, default 0. */
+  noise?: number;
+}
+
+export type InvarianceParams = InvarianceSamplesParams | InvarianceCurveParams | InvarianceCounterfactualParams | InvarianceDivergenceParams;
+
+/** What every reply says about the run. */
+export interface InvarianceRunInfo {
+  checkpoint: string;
+  decoder: string;
+  classifier: string;
+  latentDim: number;
+  classDims: number;
+  classes: number;
+  /** Per-example shape of the images (the test set's). */
+  shape: number[];
+  classNames?: string[];
+  seconds: number;
+}
+
+export interface InvarianceExampleInfo {
+  index: number;
+  label?: number;
+  labelName?: string;
+  /** argmax p(y | μ1(x)). */
+  predicted: number;
+  /** μ(x), all latentDim units. */
+  mu: number[];
+}
+
+export interface InvarianceSample {
+  values: Float32Array;
+  /** The drawn nuisance units. */
+  z2: number[];
+  /** argmax p(y | μ1 of the decoded sample). */
+  predicted: number;
+  matches: boolean;
+}
+
+export interface InvarianceSamplesExample extends InvarianceExampleInfo {
+  /** decode(μ(x)) and its re-encoded prediction (σ = 0). */
+  reconstruction: Float32Array;
+  reconstructionPredicted: number;
+  samples: InvarianceSample[];
+  /** Fraction of samples whose prediction matches x's. */
+  matchRate: number;
+}
+
+export interface InvarianceSamplesReply extends InvarianceRunInfo {
+  kind: 'samples';
+  sigma: number;
+  count: number;
+  examples: InvarianceSamplesExample[];
+  /** Over all examples' samples. */
+  matchRate: number;
+}
+
+export interface InvarianceCurvePoint {
+  sigma: number;
+  /** z2 resampled, z1 = μ1(x) kept: fraction of samples keeping the predicted class. */
+  nuisance: number;
+  /** z1 resampled, z2 = μ2(x) kept (the control). */
+  classUnits: number;
+  /** Samples per curve point (examples × count). */
+  total: number;
+}
+
+export interface InvarianceCurveReply extends InvarianceRunInfo {
+  kind: 'curve';
+  testIndices: number[];
+  count: number;
+  points: InvarianceCurvePoint[];
+  /** σ = 0: fraction of reconstructions decode(μ(x)) keeping the class. */
+  reconstruction: number;
+}
+
+export interface InvarianceCounterfactual {
+  classIndex: number;
+  className?: string;
+  /** False when no training example in the sample is predicted as this class. */
+  available: boolean;
+  /** The t kept (0 for the predicted class itself), or the last tried when the class was not reached. */
+  step: number;
+  /** Whether p(y|z1(t)) predicts the class at `step`. */
+  reached: boolean;
+  /** ‖z1(step) − μ1(x)‖. */
+  distance: number;
+  /** p(class | z1(step)). */
+  probability: number;
+  values?: Float32Array;
+  /** argmax p(y | μ1 of the decoded counterfactual). */
+  decodedPredicted?: number;
+}
+
+export interface InvarianceCounterfactualExample extends InvarianceExampleInfo {
+  counterfactuals: InvarianceCounterfactual[];
+}
+
+export interface InvarianceCounterfactualReply extends InvarianceRunInfo {
+  kind: 'counterfactuals';
+  stepSize: number;
+  maxStep: number;
+  /** m_c per class (classDims values each; empty when unavailable) and how many training examples made it. */
+  classMeans: number[][];
+  classCounts: number[];
+  backgroundCount: number;
+  examples: InvarianceCounterfactualExample[];
+}
+
+export interface InvarianceDivergenceMap {
+  /** 1: class units z1, 2: nuisance units z2. */
+  k: 1 | 2;
+  values: Float32Array;
+  /** sum: Σ map; expected: mean d_k(x, x') over the baselines − d_k(x, x) (= 0). */
+  completeness: Completeness;
+  /** Σ |map|. */
+  absoluteSum: number;
+}
+
+export interface InvarianceDivergenceExample extends InvarianceExampleInfo {
+  maps: [InvarianceDivergenceMap, InvarianceDivergenceMap];
+  /** The training examples used as baselines ('train'). */
+  baselineIndices?: number[];
+}
+
+export interface InvarianceDivergenceReply extends InvarianceRunInfo {
+  kind: 'divergence';
+  baseline: 'train' | 'invariant';
+  background: number;
+  samples: number;
+  examples: InvarianceDivergenceExample[];
+}
+
+export type InvarianceReply = InvarianceSamplesReply | InvarianceCurveReply | InvarianceCounterfactualReply | InvarianceDivergenceReply;
+
+/** Sent by the host: invariant samples, the invariance test curve, counterfactuals or attributed Eq. 9 divergences of a supervised VAE run. */
+export const InvarianceRequest = defineRequest<InvarianceParams, InvarianceReply>('vae/invariance', 60 * 60_000);
