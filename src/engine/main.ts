@@ -18,6 +18,7 @@ import {
   NeonRequest,
   SanityCheckRequest,
   SemanticShapleyRequest,
+  InvarianceRequest,
   GetExamplesRequest,
   HeartbeatRequest,
   InitializeRequest,
@@ -51,6 +52,7 @@ import { RepresentationCache } from './jobs/examples/representationCache';
 import { selfInfluence } from './jobs/examples/selfInfluenceJob';
 import { suspicious } from './jobs/examples/suspiciousJob';
 import { semanticShapleyJob } from './jobs/semantic/semanticShapleyJob';
+import { invarianceJob } from './jobs/invariance/invarianceJob';
 import { neon } from './jobs/unsupervised/neonJob';
 import { NeonModelCache } from './jobs/unsupervised/neonModels';
 
@@ -155,6 +157,10 @@ rpc.onRequest(NeonRequest, async (params, context) => {
 rpc.onRequest(SemanticShapleyRequest, async (params, context) => {
   await ensureBackend();
   return semanticShapleyJob(params, { store, signal: context.signal, progress: context.progress });
+});
+rpc.onRequest(InvarianceRequest, async (params, context) => {
+  await ensureBackend();
+  return invarianceJob(params, { store, signal: context.signal, progress: context.progress });
 });
 
 rpc.onRequest(HeartbeatRequest, () => undefined);

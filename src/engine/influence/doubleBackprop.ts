@@ -14,14 +14,22 @@
  * still hide a kernel whose gradient cannot be differentiated again
  * (`suspects`): the Hessian operator's probe against finite differences is
  * what decides.
+ *
+ * Models with parallel output heads (a VAE encoder's μ and log σ²) run the
+ * trunk, then each head on its output. The vae loss runs with a
+ * twice-differentiable exp and clip, and its decoder layer by layer like the
+ * chain (its own weights, twice-differentiable ops where the rules have them).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { toModelInput } from '../losses/modelShapes';
-import { CLIP_EPSILON, checkLossOutputShape, lossFromOutput, outputKind, prepareLossInputs, type LossBatch, type OutputKind, type PreparedLoss } from '../losses/perExampleLoss';
+import { CLIP_EPSILON, checkLossOutputShape, lossFromOutput, lossFromOutputs, outputKind, outputNames, prepareLossInputs, type LossBatch, type OutputKind, type PreparedLoss } from '../losses/perExampleLoss';
+import { DEFAULT_VAE_OPS, type VaeOps } from '../losses/vaeLoss';
+import { layerChain } from './layerChain';
 import { gradientRule, hasGradientRule, weightRole, type WeightOverrides } from './layerGradientRules';
-import { twiceDifferentiableActivation, twiceDifferentiableClip, twiceDifferentiableLogSoftmax } from './secondOrderOps';
+import type { RelevantLayers } from './perExampleGradients';
+import { twiceDifferentiableActivation, twiceDifferentiableClip, twiceDifferentiableExp, twiceDifferentiableLogSoftmax } from './secondOrderOps';
 
 type Layer = tfl.layers.Layer;
 
@@ -34,11 +42,12 @@ export interface FunctionalLoss {
   reluCount: number;
 }
 
-/** Why a chain cannot run functionally, or undefined when it can. */
-export function functionalUnsupported(chain: readonly Layer[], relevant: readonly Layer[]): string | undefined {
+/** Why a chain (with its output heads) cannot run functionally, or undefined when it can. */
+export function functionalUnsupported(layers: Pick<RelevantLayers, 'chain' | 'heads' | 'relevant'>): string | undefined {
+  const { chain, heads, relevant } = layers;
   const missing = relevant.find((layer) => !hasGradientRule(layer));
   if (missing) return `layer class ${missing.getClassName()} (relevant layer "${missing.name}") has no functional rule`;
-  const first = chain.findIndex((layer) => relevant.includes(layer));
+  const first = [...chain, ...heads].findIndex((layer) => relevant.includes(layer));
   if (first < 0) return 'no relevant layer is in the layer chain';
   return undefined;
 }
@@ -68,12 +77,21 @@ export function twiceDifferentiableLoss(loss: LossSpec, output: tf.Tensor, prepa
   return crossEntropy(output, prepared.labels!, kind);
 }
 
-/** The functional loss of a chain that `functionalUnsupported` accepts. */
-export function functionalLoss(model: tfl.LayersModel, loss: LossSpec, chain: readonly Layer[], relevant: readonly Layer[], options: { smoothRelu?: boolean } = {}): FunctionalLoss {
-  const reason = functionalUnsupported(chain, relevant);
+/** The same for a model's outputs named by their layers (the vae loss reads two), with `vaeOps` for the vae loss. */
+function twiceDifferentiableLosses(loss: LossSpec, outputs: tf.Tensor[], names: readonly string[], prepared: PreparedLoss, kind: OutputKind, vaeOps: VaeOps): tf.Tensor1D {
+  if (loss.kind === 'vae') return lossFromOutputs(loss, outputs, names, prepared, kind, vaeOps);
+  if (outputs.length !== 1) throw new Error(`the model has ${outputs.length} outputs; the ${loss.kind} loss needs exactly one`);
+  return twiceDifferentiableLoss(loss, outputs[0]!, prepared, kind);
+}
+
+/** The functional loss of a chain (with its output heads) that `functionalUnsupported` accepts. */
+export function functionalLoss(model: tfl.LayersModel, loss: LossSpec, layers: RelevantLayers, options: { smoothRelu?: boolean } = {}): FunctionalLoss {
+  const reason = functionalUnsupported(layers);
   if (reason) throw new Error(reason);
+  const { chain, heads, relevant } = layers;
   const kind = outputKind(model);
-  const first = chain.findIndex((layer) => relevant.includes(layer));
+  const names = heads.length > 0 ? heads.map((head) => head.name) : outputNames(model);
+  const first = [...chain, ...heads].findIndex((layer) => relevant.includes(layer));
   const suspects: string[] = [];
   let reluCount = 0;
   const ownActivation = (layer: Layer): ((z: tf.Tensor) => tf.Tensor) | undefined => {
@@ -82,22 +100,41 @@ export function functionalLoss(model: tfl.LayersModel, loss: LossSpec, chain: re
     if (own && name === 'relu') reluCount++;
     return own;
   };
-  const steps = chain.map((layer, i) => {
-    const onPath = i >= first;
+  type Step = (h: tf.Tensor, weights?: WeightOverrides) => tf.Tensor;
+  const stepOf = (layer: Layer, onPath: boolean, prefix = ''): Step => {
     if (onPath && hasGradientRule(layer)) {
       const rule = gradientRule(layer);
       const own = ownActivation(layer);
-      if (!own) suspects.push(describe(layer));
+      if (!own) suspects.push(prefix + describe(layer));
       const activate = own ?? rule.activate;
-      return (h: tf.Tensor, weights?: WeightOverrides) => activate(rule.twiceDifferentiableLinear(h, weights));
+      return (h, weights) => activate(rule.twiceDifferentiableLinear(h, weights));
     }
     if (onPath && layer.getClassName() === 'Activation') {
       const own = ownActivation(layer);
-      if (own) return (h: tf.Tensor) => own(h);
+      if (own) return (h) => own(h);
     }
-    if (onPath && !['Flatten', 'Reshape', 'Dropout', 'InputLayer', 'Permute'].includes(layer.getClassName())) suspects.push(describe(layer));
-    return (h: tf.Tensor) => layer.apply(h, { training: false }) as tf.Tensor;
-  });
+    if (onPath && !['Flatten', 'Reshape', 'Dropout', 'InputLayer', 'Permute'].includes(layer.getClassName())) suspects.push(prefix + describe(layer));
+    return (h) => layer.apply(h, { training: false }) as tf.Tensor;
+  };
+  const steps = chain.map((layer, i) => stepOf(layer, i >= first));
+  const headSteps = heads.map((head) => stepOf(head, true));
+  let vaeOps = DEFAULT_VAE_OPS;
+  if (loss.kind === 'vae') {
+    const decoder = (loss as { parts?: { decoder?: tfl.LayersModel } }).parts?.decoder;
+    let decoderSteps: Step[] | undefined;
+    if (decoder) {
+      try {
+        decoderSteps = layerChain(decoder).map((layer) => stepOf(layer, true, 'decoder '));
+      } catch {
+        suspects.push(`decoder ${decoder.name} (not a chain of layers)`);
+      }
+    }
+    vaeOps = {
+      exp: twiceDifferentiableExp,
+      clip: twiceDifferentiableClip,
+      decode: (d, z) => (decoderSteps && d === decoder ? decoderSteps.reduce((h, step) => step(h), z) : DEFAULT_VAE_OPS.decode(d, z)),
+    };
+  }
   const roles = relevant.map((layer) => layer.trainableWeights.map(weightRole));
   const parameterCount = roles.reduce((s, r) => s + r.length, 0);
   return {
@@ -113,7 +150,9 @@ export function functionalLoss(model: tfl.LayersModel, loss: LossSpec, chain: re
       chain.forEach((layer, i) => {
         h = steps[i]!(h, overrides.get(layer));
       });
-      return tf.sum(twiceDifferentiableLoss(loss, h, prepared, kind));
+      const trunk = h;
+      const outputs = heads.length > 0 ? heads.map((head, i) => headSteps[i]!(trunk, overrides.get(head))) : [trunk];
+      return tf.sum(twiceDifferentiableLosses(loss, outputs, names, prepared, kind, vaeOps));
     },
   };
 }

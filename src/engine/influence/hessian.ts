@@ -45,6 +45,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { feedShape } from '../losses/modelShapes';
 import { perExampleLoss, type LossBatch } from '../losses/perExampleLoss';
+import { lossNeedsLabels } from '../losses/vaeLoss';
 import { mulberry32 } from '../attribution/random';
 import { doubleBackpropHvp, functionalGradient, functionalLoss, functionalUnsupported, type FunctionalLoss } from './doubleBackprop';
 import { parameterLayout, relevantLayersOf, type ParameterBlock } from './perExampleGradients';
@@ -114,7 +115,7 @@ function norm(v: ArrayLike<number>): number {
 /** The Hessian operator of `loss` on `train`, for the relevant layers of `model`. */
 export function hessianOperator(model: tfl.LayersModel, loss: LossSpec, train: TrainingSet, options: HessianOptions = {}): HessianOperator {
   checkTrainingSet(train);
-  if (loss.kind === 'crossEntropy' && !train.labels) throw new Error('train.labels are required by the crossEntropy loss');
+  if (lossNeedsLabels(loss) && !train.labels) throw new Error(`train.labels are required by the ${loss.kind === 'vae' ? 'supervised VAE' : loss.kind} loss`);
   const batchSize = options.batchSize ?? 256;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`options.batchSize must be a positive integer, got ${batchSize}`);
   const relativeStep = options.relativeStep ?? 1e-3;
@@ -127,7 +128,8 @@ export function hessianOperator(model: tfl.LayersModel, loss: LossSpec, train: T
   if (!(probeTolerance > 0 && Number.isFinite(probeTolerance))) throw new Error(`options.probeTolerance must be a positive number, got ${probeTolerance}`);
   const probeSize = options.probeSize ?? 16;
   if (!Number.isInteger(probeSize) || probeSize < 1) throw new Error(`options.probeSize must be a positive integer, got ${probeSize}`);
-  const { chain, relevant } = relevantLayersOf(model, options.relevantLayers);
+  const layers = relevantLayersOf(model, options.relevantLayers);
+  const { relevant } = layers;
   const parameters = parameterLayout(relevant);
   const variables = relevant.flatMap((layer) => layer.trainableWeights.map((w) => w.read() as tf.Variable));
   const parameterCount = parameters.reduce((s, p) => s + p.size, 0);
@@ -217,8 +219,8 @@ export function hessianOperator(model: tfl.LayersModel, loss: LossSpec, train: T
     if (!v.every(Number.isFinite)) throw new Error('v has non-finite entries');
   };
 
-  const unsupported = functionalUnsupported(chain, relevant);
-  const functional = unsupported === undefined ? functionalLoss(model, loss, chain, relevant) : undefined;
+  const unsupported = functionalUnsupported(layers);
+  const functional = unsupported === undefined ? functionalLoss(model, loss, layers) : undefined;
 
   const doubleBackpropChunk = (chunk: readonly number[], v: Float32Array, f: FunctionalLoss = functional!): Float32Array => {
     const hv = tf.tidy(() => {
@@ -286,7 +288,7 @@ export function hessianOperator(model: tfl.LayersModel, loss: LossSpec, train: T
     // perturbation flips a unit, so its finite differences do not converge (measured: 100%+ apart
     // between steps 1e-3 and 1e-4 on the demo encoder); there the probe runs with relu smoothed to
     // softplus on both sides, which tests every other op.
-    const smooth = f.reluCount > 0 ? functionalLoss(model, loss, chain, relevant, { smoothRelu: true }) : undefined;
+    const smooth = f.reluCount > 0 ? functionalLoss(model, loss, layers, { smoothRelu: true }) : undefined;
     let exact: Float32Array;
     try {
       exact = doubleBackpropChunk(probe, v, smooth ?? f);

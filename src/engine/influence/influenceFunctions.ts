@@ -14,6 +14,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { feedShape } from '../losses/modelShapes';
 import type { DataSplit } from '../losses/perExampleLoss';
+import { lossNeedsLabels } from '../losses/vaeLoss';
 import { arnoldiInverse, type ArnoldiOptions, type LowRankInverse } from './arnoldi';
 import { checkTrainingSet, hessianOperator, type HvpMode, type TrainingSet } from './hessian';
 import { curvatureSample, DEFAULT_CURVATURE_SAMPLES, largestEigenvalue } from './curvatureSample';
@@ -83,7 +84,7 @@ export async function influenceScores(input: InfluenceInput): Promise<InfluenceR
   const { model, loss, train, test, relevantLayers, signal } = input;
   checkTrainingSet(train, 'train');
   checkTrainingSet(test, 'test');
-  if (loss.kind === 'crossEntropy' && !test.labels) throw new Error('test.labels are required by the crossEntropy loss');
+  if (lossNeedsLabels(loss) && !test.labels) throw new Error(`test.labels are required by the ${loss.kind === 'vae' ? 'supervised VAE' : loss.kind} loss`);
   if (!Array.isArray(test.ids) || test.ids.length !== test.count) throw new Error(`test.ids must hold one id per test example (${test.count})`);
   const batchSize = checkBatchSize(input.batchSize ?? 256);
   if (input.method.kind !== 'lissa' && input.method.kind !== 'arnoldi') throw new Error(`method.kind must be "lissa" or "arnoldi", got ${String((input.method as { kind: unknown }).kind)}`);

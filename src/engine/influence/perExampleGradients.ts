@@ -12,16 +12,28 @@
  * as the layers after the first relevant one are supported classes or
  * weightless.
  *
+ * Models with parallel output heads (layerGraph: a trunk chain whose output
+ * feeds several one-layer outputs, e.g. a VAE encoder's μ and log σ² Dense
+ * layers) are run the same way: the trunk's layers one by one, then every
+ * head on the trunk's output, each relevant head behind its own probe, and the
+ * loss reads all outputs (the vae loss samples z, decodes it and compares).
+ * A head's Dense kernel gradient is the outer product a ⊗ δ of the trunk's
+ * output and that head's δ, kept factored like any Dense kernel. Ops the loss
+ * runs after the heads (the decoder) are differentiated for δ only: their
+ * layers run unfused, so no weight gradient of theirs is formed.
+ *
  * Parameter order (the columns of the result): relevant layers in the order the
- * model applies them; within a layer, `layer.trainableWeights` order (kernel,
- * bias; gamma, beta); each weight flattened row-major over its own shape.
+ * model applies them (the trunk's, then the heads' in the model's output order);
+ * within a layer, `layer.trainableWeights` order (kernel, bias; gamma, beta);
+ * each weight flattened row-major over its own shape.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
-import { checkLossOutputShape, lossFromOutput, outputKind, prepareLossInputs, type LossBatch } from '../losses/perExampleLoss';
+import { checkLossOutputShapes, lossFromOutputs, outputKind, outputNames, prepareLossInputs, type LossBatch } from '../losses/perExampleLoss';
 import { toModelInput } from '../losses/modelShapes';
-import { layerChain, selectRelevantLayers } from './layerChain';
+import { DEFAULT_VAE_OPS, type VaeOps } from '../losses/vaeLoss';
+import { layerChain, layerGraph, selectRelevantLayers } from './layerChain';
 import { disposeBlocks, materializeBlock, type GradientBlock } from './gradientBlocks';
 import { gradientRule, hasGradientRule, type GradientRule } from './layerGradientRules';
 
@@ -64,12 +76,39 @@ export function parameterLayout(relevant: readonly Layer[]): ParameterBlock[] {
   return blocks;
 }
 
-/** The relevant layers of `model` (validated) and its full layer chain. */
-export function relevantLayersOf(model: tfl.LayersModel, relevantLayers?: readonly string[]): { chain: Layer[]; relevant: Layer[] } {
-  const chain = layerChain(model);
-  const relevant = selectRelevantLayers(chain, relevantLayers).filter((layer) => layer.trainableWeights.length > 0);
-  return { chain, relevant };
+export interface RelevantLayers {
+  /** The layer chain (for a model with output heads, the trunk before them). */
+  chain: Layer[];
+  /** Parallel output layers reading the chain's output (layerGraph); empty for a chain model. */
+  heads: Layer[];
+  /** The relevant layers with trainable weights, chain first, then heads. */
+  relevant: Layer[];
 }
+
+/** The relevant layers of `model` (validated), its layer chain and its output heads. */
+export function relevantLayersOf(model: tfl.LayersModel, relevantLayers?: readonly string[]): RelevantLayers {
+  const { trunk, heads } = layerGraph(model);
+  const relevant = selectRelevantLayers([...trunk, ...heads], relevantLayers).filter((layer) => layer.trainableWeights.length > 0);
+  return { chain: trunk, heads, relevant };
+}
+
+/**
+ * The loss ops for a forward pass that is differentiated for δ only: the
+ * decoder's layers run unfused (tfjs-layers' fused Dense computes the weight
+ * gradient with the input gradient) when it is a chain of supported layers.
+ */
+export const UNFUSED_VAE_OPS: VaeOps = {
+  ...DEFAULT_VAE_OPS,
+  decode(decoder, z) {
+    let chain: Layer[];
+    try {
+      chain = layerChain(decoder);
+    } catch {
+      return DEFAULT_VAE_OPS.decode(decoder, z);
+    }
+    return chain.reduce((h, layer) => (hasGradientRule(layer) ? applyWithoutFusion(layer, h) : (layer.apply(h, { training: false }) as tf.Tensor)), z);
+  },
+};
 
 /**
  * tfjs-layers runs Dense and Conv2D as fused ops whose gradient always includes
@@ -107,6 +146,7 @@ export interface PerExampleGradientBlocks {
  */
 function checkDifferentiable(chain: readonly Layer[], relevant: readonly Layer[]): void {
   const first = chain.findIndex((layer) => relevant.includes(layer));
+  if (first < 0) return;
   for (const layer of chain.slice(first + 1)) {
     const dilation = layer.getConfig().dilationRate;
     const rates = Array.isArray(dilation) ? dilation : [dilation];
@@ -121,39 +161,47 @@ function checkDifferentiable(chain: readonly Layer[], relevant: readonly Layer[]
 
 /** Per-example gradients of `loss` on x [B, ...], one block per weight; the caller disposes the blocks. */
 export function perExampleGradientBlocks(model: tfl.LayersModel, loss: LossSpec, x: tf.Tensor, options: GradientOptions): PerExampleGradientBlocks {
-  const { chain, relevant } = relevantLayersOf(model, options.relevantLayers);
+  const { chain, heads, relevant } = relevantLayersOf(model, options.relevantLayers);
   const parameters = parameterLayout(relevant);
-  checkDifferentiable(chain, relevant);
+  checkDifferentiable([...chain, ...heads], relevant);
   const kind = outputKind(model);
+  const names = heads.length > 0 ? heads.map((head) => head.name) : outputNames(model);
   const taps = new Map<Layer, Tap>();
   try {
     const blocks = tf.tidy(() => {
       const prepared = prepareLossInputs(loss, x, options);
       const input = toModelInput(model, prepared.input);
-      let shape: number[] = input.shape.slice();
-      for (const layer of chain) {
-        shape = concreteShape(layer.computeOutputShape(shape), layer);
+      const tapAt = (layer: Layer, inputShape: number[]): number[] => {
+        const shape = concreteShape(layer.computeOutputShape(inputShape), layer);
         if (relevant.includes(layer)) taps.set(layer, { rule: gradientRule(layer), probe: tf.zeros(shape) });
-      }
-      checkLossOutputShape(loss, prepared, shape);
+        return shape;
+      };
+      let shape: number[] = input.shape.slice();
+      for (const layer of chain) shape = tapAt(layer, shape);
+      const trunkShape = shape;
+      const outputShapes = heads.length > 0 ? heads.map((head) => tapAt(head, trunkShape)) : [trunkShape];
+      checkLossOutputShapes(loss, prepared, outputShapes, names);
+      /** One layer: behind its probe when relevant, unfused once the gradient path has started. */
+      const step = (layer: Layer, h: tf.Tensor, onGradientPath: boolean): tf.Tensor => {
+        const tap = taps.get(layer);
+        if (!tap) return onGradientPath && hasGradientRule(layer) ? applyWithoutFusion(layer, h) : (layer.apply(h, { training: false }) as tf.Tensor);
+        tap.input = h === x ? h : tf.keep(h);
+        const z = tap.rule.linear(h);
+        if (!tf.util.arraysEqual(z.shape, tap.probe.shape)) {
+          throw new Error(`layer "${layer.name}" (${layer.getClassName()}): output shape [${z.shape.join(', ')}] differs from the inferred [${tap.probe.shape.join(', ')}]`);
+        }
+        return tap.rule.activate(tf.add(z, tap.probe));
+      };
       const forward = (): tf.Scalar => {
         let h = input;
         let onGradientPath = false;
         for (const layer of chain) {
-          const tap = taps.get(layer);
-          if (!tap) {
-            h = onGradientPath && hasGradientRule(layer) ? applyWithoutFusion(layer, h) : (layer.apply(h, { training: false }) as tf.Tensor);
-            continue;
-          }
-          onGradientPath = true;
-          tap.input = h === x ? h : tf.keep(h);
-          const z = tap.rule.linear(h);
-          if (!tf.util.arraysEqual(z.shape, tap.probe.shape)) {
-            throw new Error(`layer "${layer.name}" (${layer.getClassName()}): output shape [${z.shape.join(', ')}] differs from the inferred [${tap.probe.shape.join(', ')}]`);
-          }
-          h = tap.rule.activate(tf.add(z, tap.probe));
+          onGradientPath ||= taps.has(layer);
+          h = step(layer, h, onGradientPath);
         }
-        return tf.sum(lossFromOutput(loss, h, prepared, kind));
+        const trunk = h;
+        const outputs = heads.length > 0 ? heads.map((head) => step(head, trunk, onGradientPath || taps.has(head))) : [trunk];
+        return tf.sum(lossFromOutputs(loss, outputs, names, prepared, kind, UNFUSED_VAE_OPS));
       };
       const tapList = [...taps.values()];
       const deltas = tf.grads(forward)(tapList.map((tap) => tap.probe));

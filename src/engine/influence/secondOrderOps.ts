@@ -41,6 +41,9 @@ function unary(forward: (x: tf.Tensor) => tf.Tensor, gradient: (dy: tf.Tensor, x
 
 export const twiceDifferentiableTanh = unary(tf.tanh, (dy, x) => tf.mul(dy, tf.sub(1, tf.square(tf.tanh(x)))));
 
+/** exp, whose stock gradient reuses its saved output. */
+export const twiceDifferentiableExp = unary(tf.exp, (dy, x) => tf.mul(dy, tf.exp(x)));
+
 export const twiceDifferentiableSigmoid = unary(tf.sigmoid, (dy, x) => {
   const s = tf.sigmoid(x);
   return tf.mul(dy, tf.mul(s, tf.sub(1, s)));

@@ -15,11 +15,13 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { feedShape } from '../losses/modelShapes';
 import type { DataSplit } from '../losses/perExampleLoss';
+import { lossNeedsLabels } from '../losses/vaeLoss';
 import { concatBlocks, disposeBlocks, disposeReferenceBlocks, gradientDots, referenceBlocks, type GradientBlock, type ReferenceBlock } from './gradientBlocks';
 import { perExampleGradientBlocks } from './perExampleGradients';
 
 export interface TracInInput {
-  checkpoints: Array<{ model: tfl.LayersModel; learningRate: number }>;
+  /** `loss` replaces the input's loss at that checkpoint: a VAE run's loss carries the decoder saved with each encoder. */
+  checkpoints: Array<{ model: tfl.LayersModel; learningRate: number; loss?: LossSpec }>;
   loss: LossSpec;
   relevantLayers?: string[];
   train: { values: Float32Array; count: number; exampleShape: number[]; labels?: Int32Array };
@@ -55,7 +57,7 @@ function checkSplit(split: Split | undefined, name: 'train' | 'test', needsLabel
   if (split.values.length !== expected) {
     throw new Error(`${name}.values has ${split.values.length} numbers but ${split.count} examples of shape [${split.exampleShape.join(', ')}] need ${expected}`);
   }
-  if (needsLabels && !split.labels) throw new Error(`${name}.labels are required by the crossEntropy loss`);
+  if (needsLabels && !split.labels) throw new Error(`${name}.labels are required by the loss (crossEntropy or the supervised VAE)`);
   if (split.labels && split.labels.length !== split.count) throw new Error(`${name}.labels has ${split.labels.length} labels for ${split.count} examples`);
 }
 
@@ -64,7 +66,7 @@ function checkInput(input: TracInInput): number {
   input.checkpoints.forEach((c, i) => {
     if (!Number.isFinite(c.learningRate)) throw new Error(`checkpoints[${i}].learningRate must be a finite number, got ${c.learningRate}`);
   });
-  const needsLabels = input.loss.kind === 'crossEntropy';
+  const needsLabels = [input.loss, ...input.checkpoints.map((c) => c.loss)].some((loss) => loss !== undefined && lossNeedsLabels(loss));
   checkSplit(input.train, 'train', needsLabels);
   checkSplit(input.test, 'test', needsLabels);
   if (!Array.isArray(input.test.ids) || input.test.ids.length !== input.test.count) {
@@ -96,25 +98,25 @@ function range(start: number, end: number): number[] {
   return Array.from({ length: end - start }, (_, i) => start + i);
 }
 
-function gradientBlocksOf(model: tfl.LayersModel, input: TracInInput, split: Split, ids: number[], splitName: DataSplit, start: number, end: number): GradientBlock[] {
+function gradientBlocksOf(model: tfl.LayersModel, loss: LossSpec, input: TracInInput, split: Split, ids: number[], splitName: DataSplit, start: number, end: number): GradientBlock[] {
   const x = batchTensor(split, start, end, feedShape(model, split.exampleShape));
   try {
     const labels = split.labels?.subarray(start, end);
     const options = { ids, split: splitName, ...(input.relevantLayers ? { relevantLayers: input.relevantLayers } : {}), ...(labels ? { labels } : {}) };
-    return perExampleGradientBlocks(model, input.loss, x, options).blocks;
+    return perExampleGradientBlocks(model, loss, x, options).blocks;
   } finally {
     x.dispose();
   }
 }
 
 /** η-scaled test gradients of one checkpoint, ready to be multiplied with training batches. */
-function testReference(model: tfl.LayersModel, input: TracInInput, batchSize: number, learningRate: number): ReferenceBlock[] {
+function testReference(model: tfl.LayersModel, loss: LossSpec, input: TracInInput, batchSize: number, learningRate: number): ReferenceBlock[] {
   const { test } = input;
   const batches: GradientBlock[][] = [];
   try {
     for (let start = 0; start < test.count; start += batchSize) {
       const end = Math.min(test.count, start + batchSize);
-      batches.push(gradientBlocksOf(model, input, test, test.ids.slice(start, end), 'test', start, end));
+      batches.push(gradientBlocksOf(model, loss, input, test, test.ids.slice(start, end), 'test', start, end));
     }
     return tf.tidy(() => referenceBlocks(concatBlocks(batches), learningRate));
   } finally {
@@ -133,8 +135,9 @@ export async function tracInScores(input: TracInInput): Promise<Float32Array> {
   const report = (message: string): void => input.onProgress?.(done / steps, message);
   for (let c = 0; c < checkpoints.length; c++) {
     const { model, learningRate } = checkpoints[c]!;
+    const loss = checkpoints[c]!.loss ?? input.loss;
     await checkpointYield(input.signal);
-    const reference = testReference(model, input, batchSize, learningRate);
+    const reference = testReference(model, loss, input, batchSize, learningRate);
     try {
       done++;
       report(`checkpoint ${c + 1}/${checkpoints.length}: test gradients`);
@@ -143,7 +146,7 @@ export async function tracInScores(input: TracInInput): Promise<Float32Array> {
         const start = b * batchSize;
         const end = Math.min(train.count, start + batchSize);
         const dots = tf.tidy(() => {
-          const blocks = gradientBlocksOf(model, input, train, range(start, end), 'train', start, end);
+          const blocks = gradientBlocksOf(model, loss, input, train, range(start, end), 'train', start, end);
           return gradientDots(blocks, reference);
         });
         let values: Float32Array;

@@ -13,6 +13,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { LossSpec } from '../../protocol/manifest';
 import { exampleGaussianNoise, exampleInpaintingMask, type DataSplit } from './exampleRandom';
 import { toModelInput } from './modelShapes';
+import { checkVaeOutputShapes, lossNeedsLabels, prepareVae, vaeLossFromOutputs, type PreparedVae, type VaeOps } from './vaeLoss';
 
 export type { DataSplit } from './exampleRandom';
 
@@ -34,6 +35,8 @@ export interface PreparedLoss {
   target?: tf.Tensor;
   /** Supervised losses: the class index of each example. */
   labels?: Int32Array;
+  /** The vae loss: its noise ε and, for the supervised objective, its terms that do not depend on the encoder. */
+  vae?: PreparedVae;
 }
 
 /** Whether a classifier's output is probabilities (softmax/sigmoid last) or raw logits. */
@@ -63,8 +66,8 @@ function checkBatch(loss: LossSpec, x: tf.Tensor, batch: LossBatch): void {
   batch.ids.forEach((id, n) => {
     if (!Number.isSafeInteger(id) || id < 0) throw new Error(`batch.ids[${n}] must be a non-negative integer example id, got ${id}`);
   });
-  if (loss.kind === 'crossEntropy') {
-    if (!batch.labels) throw new Error('the crossEntropy loss needs batch.labels');
+  if (lossNeedsLabels(loss)) {
+    if (!batch.labels) throw new Error(`the ${loss.kind === 'vae' ? 'supervised VAE' : loss.kind} loss needs batch.labels`);
     if (batch.labels.length !== count) throw new Error(`batch.labels has ${batch.labels.length} labels but x holds ${count} examples`);
   }
 }
@@ -77,10 +80,18 @@ function perExampleValues(x: tf.Tensor, batch: LossBatch, make: (id: number, siz
   return tf.tensor(values, x.shape, 'float32');
 }
 
+function checkedLabels(labels: ArrayLike<number>): Int32Array {
+  return Int32Array.from(labels, (label, n) => {
+    if (!Number.isInteger(label) || label < 0) throw new Error(`batch.labels[${n}] must be a non-negative integer class index, got ${label}`);
+    return label;
+  });
+}
+
 /**
  * Denoising feeds x + N(0, noiseStd²) (not clipped) and expects the clean x;
  * inpainting feeds x with maskFraction of its features zeroed and expects the
- * clean x; reconstruction feeds and expects x; crossEntropy feeds x.
+ * clean x; reconstruction feeds and expects x; crossEntropy feeds x; vae feeds
+ * and expects x, with the per-example ε of its reparameterisation (vaeLoss.ts).
  */
 export function prepareLossInputs(loss: LossSpec, x: tf.Tensor, batch: LossBatch): PreparedLoss {
   checkBatch(loss, x, batch);
@@ -99,18 +110,12 @@ export function prepareLossInputs(loss: LossSpec, x: tf.Tensor, batch: LossBatch
       const keep = perExampleValues(x, batch, (id, size) => exampleInpaintingMask(seed, batch.split, id, size, loss.maskFraction));
       return { input: tf.mul(x, keep), target: x };
     }
-    case 'crossEntropy': {
-      const labels = Int32Array.from(batch.labels!, (label, n) => {
-        if (!Number.isInteger(label) || label < 0) throw new Error(`batch.labels[${n}] must be a non-negative integer class index, got ${label}`);
-        return label;
-      });
-      return { input: x, labels };
+    case 'crossEntropy':
+      return { input: x, labels: checkedLabels(batch.labels!) };
+    case 'vae': {
+      const labels = lossNeedsLabels(loss) ? checkedLabels(batch.labels!) : undefined;
+      return { input: x, target: x, ...(labels ? { labels } : {}), vae: prepareVae(loss, x, batch, labels) };
     }
-    case 'vae':
-      throw new Error(
-        'the "vae" loss is not supported yet: it needs the encoder\'s mean and log-variance outputs, which a single-output model does not expose; ' +
-          'use "reconstruction" to explain the autoencoder part',
-      );
     default:
       throw new Error(`unknown loss kind "${(loss as { kind: unknown }).kind as string}"`);
   }
@@ -127,6 +132,7 @@ function sumOverFeatures(t: tf.Tensor): tf.Tensor1D {
  * error thrown inside tf.grads leaks the tensors the tape saved.
  */
 export function checkLossOutputShape(loss: LossSpec, prepared: PreparedLoss, outputShape: readonly number[]): void {
+  if (loss.kind === 'vae') throw new Error('the vae loss reads the encoder\'s two outputs, the mean and the log-variance; a single output does not fit it');
   if (loss.kind === 'crossEntropy') {
     if (outputShape.length !== 2) throw new Error(`the crossEntropy loss needs a [batch, classes] output, got shape [${outputShape.join(', ')}]`);
     const depth = Math.max(outputShape[1]!, 2);
@@ -164,12 +170,35 @@ export function lossFromOutput(loss: LossSpec, output: tf.Tensor, prepared: Prep
   });
 }
 
+/**
+ * checkLossOutputShape for a model with one or more outputs, named by their
+ * layers: the vae loss reads its two posterior outputs, the others exactly one.
+ */
+export function checkLossOutputShapes(loss: LossSpec, prepared: PreparedLoss, shapes: ReadonlyArray<readonly number[]>, names: readonly string[]): void {
+  if (loss.kind === 'vae') return checkVaeOutputShapes(loss, prepared.input.shape[0]!, shapes, names);
+  if (shapes.length !== 1) throw new Error(`the model has ${shapes.length} outputs; the ${loss.kind} loss needs exactly one`);
+  checkLossOutputShape(loss, prepared, shapes[0]!);
+}
+
+/** Per-example losses [B] from a model's outputs (named by their layers); `vaeOps` swaps the ops the vae loss runs. */
+export function lossFromOutputs(loss: LossSpec, outputs: readonly tf.Tensor[], names: readonly string[], prepared: PreparedLoss, kind: OutputKind, vaeOps?: VaeOps): tf.Tensor1D {
+  if (loss.kind === 'vae') return vaeLossFromOutputs(loss, outputs, names, prepared, vaeOps);
+  if (outputs.length !== 1) throw new Error(`the model has ${outputs.length} outputs; the ${loss.kind} loss needs exactly one`);
+  return lossFromOutput(loss, outputs[0]!, prepared, kind);
+}
+
+/** The names of a model's output layers, in output order. */
+export function outputNames(model: tfl.LayersModel): string[] {
+  return model.outputs.map((o) => o.sourceLayer.name);
+}
+
 /** Per-example training losses [B] of `model` on the batch x [B, ...] (inference mode). */
 export function perExampleLoss(model: tfl.LayersModel, loss: LossSpec, x: tf.Tensor, batch: LossBatch): tf.Tensor1D {
   return tf.tidy(() => {
     const prepared = prepareLossInputs(loss, x, batch);
     const output = model.apply(toModelInput(model, prepared.input), { training: false });
-    if (Array.isArray(output)) throw new Error(`model "${model.name}" has ${output.length} outputs; the ${loss.kind} loss needs exactly one`);
-    return lossFromOutput(loss, output as tf.Tensor, prepared, outputKind(model));
+    const outputs = Array.isArray(output) ? (output as tf.Tensor[]) : [output as tf.Tensor];
+    if (loss.kind !== 'vae' && outputs.length !== 1) throw new Error(`model "${model.name}" has ${outputs.length} outputs; the ${loss.kind} loss needs exactly one`);
+    return lossFromOutputs(loss, outputs, outputNames(model), prepared, outputKind(model));
   });
 }
