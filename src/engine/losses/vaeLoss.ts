@@ -73,7 +73,7 @@ export function withVaeParts(loss: LossSpec, parts: VaeParts): VaeLoss {
 export function vaePartsOf(loss: LossSpec): VaeParts {
   const parts = (loss as Partial<VaeLoss>).parts;
   if (loss.kind !== 'vae' || !parts) {
-    throw new Error('the "vae" loss needs the run\'s decoder (and, for the supervised objective, its classifier and labelled encoder): load them with the checkpoint (vaeTrainingLoss)');
+    throw new Error('the "vae" loss needs the run\'s decoder (and, for the supervised objective, its classifier and labelled encoder): load them with the checkpoint (trainingLoss in run/vaeParts.ts)');
   }
   return parts;
 }

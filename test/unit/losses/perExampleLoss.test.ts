@@ -144,7 +144,7 @@ test('bad inputs are rejected with the problem named', () => {
   assert.throws(() => losses(classifier, { kind: 'crossEntropy' }, X, { ids, split: 'train', labels: [0, 4, 1] }), /labels\[1\] = 4 is not a class index of a model with 4 classes/);
   assert.throws(() => losses(classifier, { kind: 'crossEntropy' }, X, { ids, split: 'train', labels: [0, 1.5, 1] }), /labels\[1\] must be a non-negative integer/);
   assert.throws(() => losses(classifier, { kind: 'reconstruction' }, X, { ids, split: 'train' }), /output has shape \[3, 4\] and the input \[3, 3\]/);
-  assert.throws(() => losses(model, { kind: 'vae' }, X, { ids, split: 'train' }), /"vae" loss is not supported yet/);
+  assert.throws(() => losses(model, { kind: 'vae' }, X, { ids, split: 'train' }), /"vae" loss needs the run.s decoder/);
   assert.throws(() => losses(model, { kind: 'denoising', noiseStd: -1 }, X, { ids, split: 'train' }), /noiseStd/);
   assert.throws(() => losses(model, { kind: 'inpainting', maskFraction: 2 }, X, { ids, split: 'train' }), /maskFraction/);
   assert.throws(() => losses(model, { kind: 'reconstruction' }, X, { ids: [0, -1, 2], split: 'train' }), /example id/);
