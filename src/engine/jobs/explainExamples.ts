@@ -11,6 +11,7 @@ import { encoderFromModel, labelFreeTarget } from '../attribution/targets';
 import { topProponentsOpponents, tracInScores } from '../influence/tracin';
 import { examplesTensor, gatherValues, gatherLabels, modelExampleShape } from '../run/batches';
 import { chooseCheckpoint, type LoadedRun, type RunStore } from '../run/runStore';
+import { trainingLoss } from '../run/vaeParts';
 import { describeLabel } from './labels';
 
 export const DEFAULT_IG_STEPS = 64;
@@ -72,6 +73,7 @@ export async function explainExamples(params: ExplainParams, context: JobContext
   const { steps, topK } = validateParams(params, run);
   const chosen = chooseCheckpoint(run, params.checkpoint);
   const models = await timer.run('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
+  const losses = await timer.run('loadModels', () => Promise.all(run.checkpointFiles.map((_, c) => trainingLoss(context.store, run, c))));
   const model = models[chosen]!;
   const exampleShape = modelExampleShape(model, run.test);
 
@@ -98,8 +100,8 @@ export async function explainExamples(params: ExplainParams, context: JobContext
 
   const scores = await timer.run('tracin', () =>
     tracInScores({
-      checkpoints: models.map((m, i) => ({ model: m, learningRate: run.manifest.checkpoints[i]!.learningRate })),
-      loss: run.manifest.loss,
+      checkpoints: models.map((m, i) => ({ model: m, learningRate: run.manifest.checkpoints[i]!.learningRate, loss: losses[i]! })),
+      loss: losses[chosen]!,
       relevantLayers: run.manifest.relevantParameters,
       train: { values: run.train.values, count: run.train.count, exampleShape: run.train.exampleShape, labels: run.train.labels },
       test: {

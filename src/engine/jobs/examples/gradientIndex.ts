@@ -18,6 +18,8 @@ import { buildSketchIndex, readSketchIndex, DEFAULT_SKETCH_CHUNK_SIZE } from '..
 import { feedShape } from '../../losses/modelShapes';
 import type { Dataset } from '../../data/dataset';
 import type { LoadedRun, RunStore } from '../../run/runStore';
+import { lossPartFiles, trainingLoss } from '../../run/vaeParts';
+import type { LossSpec, VaeSpec } from '../../../protocol/manifest';
 import { datasetFingerprint } from './datasetFingerprint';
 import { progressWithEta } from './progressEta';
 import type { Progress } from '../../../protocol/rpc';
@@ -48,6 +50,11 @@ export interface CheckpointSketchIndex {
   rows: Float32Array;
 }
 
+/** What of a VAE run's layout the loss reads (not the part paths, which move as the manifest grows). */
+function vaeLossSettings(vae: VaeSpec): object {
+  return { objective: vae.objective ?? 'betaVae', latentDim: vae.latentDim, muLayer: vae.muLayer, logVarLayer: vae.logVarLayer, classDims: vae.classDims ?? null, alpha: vae.alpha ?? null };
+}
+
 const sketchers = new Map<number, BlockSketcher>();
 
 /** One sketcher per size, so every checkpoint and every query draws the same projection. */
@@ -60,8 +67,22 @@ export function sketcherFor(sketchDim: number): BlockSketcher {
   return sketcher;
 }
 
-/** Sketch rows [end - start, k + 1] of dataset rows [start, end). */
-export async function sketchRows(model: tfl.LayersModel, run: LoadedRun, data: Dataset, split: 'train' | 'test', indices: readonly number[], sketchDim: number, batchSize: number, signal?: AbortSignal): Promise<Float32Array> {
+/**
+ * Sketch rows [end - start, k + 1] of dataset rows [start, end). `loss` is the
+ * checkpoint's training loss (trainingLoss: a VAE's carries its decoder); the
+ * manifest's loss when absent.
+ */
+export async function sketchRows(
+  model: tfl.LayersModel,
+  run: LoadedRun,
+  data: Dataset,
+  split: 'train' | 'test',
+  indices: readonly number[],
+  sketchDim: number,
+  batchSize: number,
+  signal?: AbortSignal,
+  loss: LossSpec = run.manifest.loss,
+): Promise<Float32Array> {
   const sketcher = sketcherFor(sketchDim);
   const size = tf.util.sizeFromShape(data.exampleShape);
   const width = sketchDim + 1;
@@ -76,7 +97,7 @@ export async function sketchRows(model: tfl.LayersModel, run: LoadedRun, data: D
     const x = tf.tensor(values, [ids.length, ...shape], 'float32');
     let result;
     try {
-      result = sketcher.sketchExamples(model, run.manifest.loss, x, {
+      result = sketcher.sketchExamples(model, loss, x, {
         ids: [...ids],
         split,
         ...(run.manifest.relevantParameters ? { relevantLayers: run.manifest.relevantParameters } : {}),
@@ -145,6 +166,8 @@ export class GradientIndexStore {
       loss: run.manifest.loss,
       relevantParameters: run.manifest.relevantParameters ?? null,
       train: datasetFingerprint(run.train),
+      // Only VAE runs carry the field, so every other run keeps its key; the parts' bytes are in the file list.
+      ...(run.manifest.loss.kind === 'vae' && run.manifest.vae ? { vae: vaeLossSettings(run.manifest.vae) } : {}),
     };
     const all = Array.from({ length: run.train.count }, (_, i) => i);
     const chunks = Math.ceil(run.train.count / DEFAULT_SKETCH_CHUNK_SIZE);
@@ -155,15 +178,17 @@ export class GradientIndexStore {
     let done = 0;
     for (const [c, file] of run.checkpointFiles.entries()) {
       const entry = run.manifest.checkpoints[c]!;
-      const files = await checkpointFileList(file);
+      // A VAE checkpoint's sketches depend on its decoder (and other parts) too.
+      const files = [...(await checkpointFileList(file)), ...(await Promise.all(lossPartFiles(run, c).map(checkpointFileList))).flat()];
       const started = performance.now();
       const model = await store.model(file);
+      const loss = await trainingLoss(store, run, c);
       const { index, computedChunks } = await buildSketchIndex(
         { cacheRoot, checkpointFiles: files, settings, count: run.train.count, sketchDim: sketchDim + 1 },
         {
           signal,
           computeChunk: async (start, end) => {
-            const rows = await sketchRows(model, run, run.train, 'train', all.slice(start, end), sketchDim, batchSize, signal);
+            const rows = await sketchRows(model, run, run.train, 'train', all.slice(start, end), sketchDim, batchSize, signal, loss);
             done++;
             report(`gradient index, checkpoint ${c + 1}/${run.checkpointFiles.length}: ${end}/${run.train.count} training examples`, done / total);
             return rows;

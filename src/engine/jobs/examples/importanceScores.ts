@@ -4,6 +4,9 @@
  * consistency and comparison jobs reuse the same scores.
  */
 import type { GradientIndexUse, SimplexSummary } from '../../../protocol/engineProtocol';
+import type { LossSpec } from '../../../protocol/manifest';
+import { lossNeedsLabels, vaeLossNote } from '../../losses/vaeLoss';
+import { checkpointIndexOf, trainingLoss } from '../../run/vaeParts';
 import { deepKnn, DEFAULT_DEEP_KNN_EPSILON, latentDistances } from '../../examples/deepKnn';
 import { simplex } from '../../examples/simplex';
 import type { Representations } from '../../examples/representations';
@@ -56,10 +59,10 @@ function splitRows(flat: Float32Array, rows: number, width: number): Float32Arra
   return Array.from({ length: rows }, (_, t) => flat.slice(t * width, (t + 1) * width));
 }
 
-function testSplit(subject: ExplainedModel, testIndices: readonly number[]) {
+function testSplit(subject: ExplainedModel, testIndices: readonly number[], loss: LossSpec) {
   const { run } = subject;
   const labels = gatherLabels(run.test, testIndices);
-  if (run.manifest.loss.kind === 'crossEntropy' && !labels) throw new Error(`${run.test.file}: the crossEntropy loss needs test labels`);
+  if (lossNeedsLabels(loss) && !labels) throw new Error(`${run.test.file}: the ${loss.kind === 'vae' ? 'supervised VAE' : loss.kind} loss needs test labels`);
   return { values: gatherValues(run.test, testIndices), count: testIndices.length, exampleShape: subject.exampleShape, ids: [...testIndices], ...(labels ? { labels } : {}) };
 }
 
@@ -93,18 +96,27 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
   const { run } = subject;
   const t = timer();
   const report = progressWithEta(context.progress);
-  const labelFree = run.manifest.loss.kind !== 'crossEntropy';
   const trainCount = run.train.count;
-  const base = { labelFree, notes: [] as string[], timings: t.timings };
+  const base = { labelFree: run.manifest.loss.kind !== 'crossEntropy', notes: [] as string[], timings: t.timings };
+  /** The loss of each checkpoint (a VAE's carries its decoder), loaded once, with the note saying what it is. */
+  const lossOf = async (checkpoint: number): Promise<LossSpec> => {
+    const loss = await t.time('loadModels', () => trainingLoss(context.store, run, checkpoint));
+    base.labelFree = !lossNeedsLabels(loss);
+    const note = vaeLossNote(loss);
+    if (note && !base.notes.includes(note)) base.notes.push(note);
+    return loss;
+  };
 
   switch (spec.method) {
     case 'tracin': {
       const checkpoints = await t.time('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
+      const losses: LossSpec[] = [];
+      for (let c = 0; c < checkpoints.length; c++) losses.push(await lossOf(c));
       if (spec.mode === 'sketch') {
         const index = await t.time('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...(batchSize ? { batchSize } : {}) }));
         const built = index.report.filter((r) => r.computedChunks > 0).length;
         const testRows = await t.time('testGradients', () =>
-          Promise.all(checkpoints.map((model) => sketchRows(model, run, run.test, 'test', testIndices, spec.sketchDim, batchSize ?? 256, context.signal))),
+          Promise.all(checkpoints.map((model, c) => sketchRows(model, run, run.test, 'test', testIndices, spec.sketchDim, batchSize ?? 256, context.signal, losses[c]))),
         );
         const scores = await t.time('query', async () => testIndices.map((_, i) => Float32Array.from(sketchedScores(index.checkpoints, testRows, i, trainCount))));
         return { ...base, scores, family: 'gradient', higherIsHelpful: true, index: { sketchDim: spec.sketchDim, built, reused: index.checkpoints.length - built } };
@@ -113,11 +125,11 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       if (spec.mode === 'lastLayers') base.notes.push(`TracIn over the last ${relevantLayers!.length} relevant layer(s): ${relevantLayers!.join(', ')}`);
       const flat = await t.time('tracin', () =>
         tracInScores({
-          checkpoints: checkpoints.map((model, c) => ({ model, learningRate: run.manifest.checkpoints[c]!.learningRate })),
-          loss: run.manifest.loss,
+          checkpoints: checkpoints.map((model, c) => ({ model, learningRate: run.manifest.checkpoints[c]!.learningRate, loss: losses[c]! })),
+          loss: losses[losses.length - 1]!,
           ...(relevantLayers ? { relevantLayers } : {}),
           train: trainSplit(subject),
-          test: testSplit(subject, testIndices),
+          test: testSplit(subject, testIndices, losses[losses.length - 1]!),
           signal: context.signal,
           onProgress: (f, message) => report(message, f),
           ...(batchSize ? { batchSize } : {}),
@@ -126,6 +138,7 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       return { ...base, scores: splitRows(flat, testIndices.length, trainCount), family: 'gradient', higherIsHelpful: true };
     }
     case 'influence': {
+      const loss = await lossOf(checkpointIndexOf(run, subject.checkpointFile));
       const method =
         spec.inverse === 'lissa'
           ? ({ kind: 'lissa', options: { depth: spec.depth, damping: spec.damping, batchSize: spec.samples, ...(spec.scale === undefined ? {} : { scale: spec.scale }) } } as const)
@@ -133,10 +146,10 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       const result = await t.time('influence', () =>
         influenceScores({
           model: subject.model,
-          loss: run.manifest.loss,
+          loss,
           ...(run.manifest.relevantParameters ? { relevantLayers: run.manifest.relevantParameters } : {}),
           train: trainSplit(subject),
-          test: testSplit(subject, testIndices),
+          test: testSplit(subject, testIndices, loss),
           method,
           signal: context.signal,
           onProgress: (f, message) => report(message, f),

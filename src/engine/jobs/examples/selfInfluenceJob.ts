@@ -9,6 +9,7 @@ import { DEFAULT_SKETCH_DIM } from '../../examples/sketch';
 import { arnoldiInverse } from '../../influence/arnoldi';
 import { hessianOperator } from '../../influence/hessian';
 import { influenceSelfInfluence } from '../../influence/selfInfluence';
+import { checkpointIndexOf, trainingLoss } from '../../run/vaeParts';
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
 import { openExplainedModel, type ExplainedModel } from '../explainedModel';
 import { readEnum, readObject, readOptionalInteger } from '../paramReader';
@@ -31,10 +32,11 @@ async function influenceSelfInfluenceScores(subject: ExplainedModel, context: Ex
   const relevantLayers = run.manifest.relevantParameters;
   const train = { values: run.train.values, count: run.train.count, exampleShape: subject.exampleShape, ...(run.train.labels ? { labels: run.train.labels } : {}) };
   const report = progressWithEta(context.progress);
+  const loss = await trainingLoss(context.store, run, checkpointIndexOf(run, subject.checkpointFile));
   report('Arnoldi iterations on the Hessian', 0);
-  const operator = hessianOperator(model, run.manifest.loss, train, { ...(relevantLayers ? { relevantLayers } : {}), ...(batchSize ? { batchSize } : {}) });
+  const operator = hessianOperator(model, loss, train, { ...(relevantLayers ? { relevantLayers } : {}), ...(batchSize ? { batchSize } : {}) });
   const inverse = arnoldiInverse(operator, { iterations: DEFAULT_ARNOLDI_ITERATIONS }, context.signal);
-  return influenceSelfInfluence(model, run.manifest.loss, train, inverse, {
+  return influenceSelfInfluence(model, loss, train, inverse, {
     ...(relevantLayers ? { relevantLayers } : {}),
     ...(batchSize ? { batchSize } : {}),
     signal: context.signal,

@@ -7,7 +7,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { SUSPICION_SIGNALS, type SuspiciousResult, type SuspicionSignal, type SuspiciousTrainingExample } from '../../../protocol/engineProtocol';
+import type { LossSpec } from '../../../protocol/manifest';
 import { heldOutProbabilities } from '../../examples/heldOutProbe';
+import { outputNames } from '../../losses/perExampleLoss';
+import { lossNeedsLabels, vaePartsOf } from '../../losses/vaeLoss';
+import { checkpointIndexOf, trainingLoss } from '../../run/vaeParts';
 import { rankSuspiciousExamples, type SuspiciousInput } from '../../examples/suspicious';
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
 import { openExplainedModel, type ExplainedModel } from '../explainedModel';
@@ -25,9 +29,20 @@ function readSignals(value: unknown): SuspicionSignal[] {
   return [...new Set(value.map((v, i) => readEnum(v, `signals[${i}]`, SUSPICION_SIGNALS)))];
 }
 
-/** The classifier's own argmax over the training set, the suggestion when the neighbours agree with the label. */
-async function modelPredictions(subject: ExplainedModel, signal: AbortSignal): Promise<Int32Array | undefined> {
-  if (subject.run.manifest.loss.kind !== 'crossEntropy') return undefined;
+/**
+ * The classifier's own argmax over the training set, the suggestion when the
+ * neighbours agree with the label: a cross-entropy model's output, or a
+ * supervised VAE's latent classifier p(y|z1) at z1 = μ of q(z|x) (its test-time use).
+ */
+async function modelPredictions(subject: ExplainedModel, signal: AbortSignal, loss: LossSpec): Promise<Int32Array | undefined> {
+  const vae = loss.kind === 'vae' ? vaePartsOf(loss) : undefined;
+  const classify = (x: tf.Tensor): tf.Tensor => {
+    if (!vae) return subject.model.apply(x, { training: false }) as tf.Tensor;
+    const outputs = subject.model.apply(x, { training: false }) as tf.Tensor[];
+    const mu = outputs[outputNames(subject.model).indexOf(vae.muLayer)]!;
+    return vae.classifier!.apply(tf.slice(mu, [0, 0], [mu.shape[0]!, vae.classDims!]), { training: false }) as tf.Tensor;
+  };
+  if (loss.kind !== 'crossEntropy' && !(vae?.objective === 'supervised' && vae.classifier)) return undefined;
   const { train } = subject.run;
   const size = train.values.length / train.count;
   const out = new Int32Array(train.count);
@@ -36,7 +51,7 @@ async function modelPredictions(subject: ExplainedModel, signal: AbortSignal): P
     const end = Math.min(train.count, start + 512);
     const argmax = tf.tidy(() => {
       const x = tf.tensor(train.values.subarray(start * size, end * size), [end - start, ...subject.exampleShape]);
-      const y = subject.model.apply(x, { training: false }) as tf.Tensor;
+      const y = classify(x);
       return tf.argMax(tf.reshape(y, [end - start, -1]), 1);
     });
     out.set((await argmax.data()) as Int32Array, start);
@@ -70,7 +85,9 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
   };
   const report = progressWithEta(context.progress);
 
-  const input: SuspiciousInput = { labels, scoreSelfInfluence: run.manifest.loss.kind === 'crossEntropy', ...(classNames ? { classNames } : {}) };
+  // Self-influence marks wrong labels only under a loss that reads them: cross-entropy, or the supervised VAE's q(z|x,y) term.
+  const loss = await timed('loadModels', () => trainingLoss(context.store, run, checkpointIndexOf(run, subject.checkpointFile)));
+  const input: SuspiciousInput = { labels, scoreSelfInfluence: lossNeedsLabels(loss), ...(classNames ? { classNames } : {}) };
   if (signals.includes('selfInfluence')) input.selfInfluence = await timed('selfInfluence', () => tracInSelfInfluenceScores(subject, context, common.batchSize));
   const needsRepresentations = signals.includes('neighbourDisagreement') || signals.includes('lowLabelProbability');
   const representations = needsRepresentations
@@ -88,7 +105,7 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
     input.labelProbability = probe.labelProbability;
     probePredictions = probe.predictions;
   }
-  const predictions = (await timed('predictions', () => modelPredictions(subject, context.signal))) ?? probePredictions;
+  const predictions = (await timed('predictions', () => modelPredictions(subject, context.signal, loss))) ?? probePredictions;
   if (predictions) input.predictions = predictions;
   const ranked = await timed('rank', () => rankSuspiciousExamples(input, { neighbours, limit, signal: context.signal, onProgress: (f, message) => report(message, f) }));
 
