@@ -30,6 +30,8 @@ commands:
                of test examples, in input space or on the representation layer
   semantic     semantic Shapley values of the predicted class over Fourier radius bins
                (or a VAE's latent units), with standard errors and the efficiency check
+  invariance   a supervised VAE's invariances: invariant samples, the invariance test
+               curve, counterfactuals, and Eq. 9's divergence maps for z1 and z2
 
 explain options:
   --out <dir>            where to write the report (default: the manifest's folder)
@@ -125,7 +127,21 @@ semantic options:
   --examples <n> | --indices <i,j,...>   test examples (default 0..7)
   --seed <s>             seeds the background sample and the permutations (default 0)
 
-neon and semantic also take --json <file.json> and --batch-size <n>.
+invariance options (the manifest is a supervised VAE run):
+  --kind <k>             samples, curve, counterfactuals or divergence (required)
+  --indices <i,j,...>    test examples (default 0..3; curve: --examples <n>, a seeded sample, default 100)
+  --sigma <s>            σ of the resampled units (default 1); curve: a list (default 0.5,1,1.5,2,3,4);
+                         divergence: of the invariant baselines (with --baseline invariant)
+  --count <n>            samples per example (samples: 16; curve: 20 per σ)
+  --background <n>       counterfactuals: training examples behind the class means (default 1000);
+                         divergence: baselines (default 32)
+  --step-size <t> --max-step <t>   counterfactuals: the step along z1 toward a class mean (0.05, 2)
+  --baseline <b>         divergence: train (default) or invariant
+  --samples <n> --noise <s>        divergence: GradientSHAP samples (50) and input noise (0)
+  --seed <s>             seeds every draw (default 0)
+  --out <dir>            write PNGs (galleries, counterfactuals, maps) or the curve as CSV
+
+neon, semantic and invariance also take --json <file.json> and --batch-size <n>.
 
 example options (all five commands):
   --json <file.json>     also write the result as JSON

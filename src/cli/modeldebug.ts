@@ -6,6 +6,8 @@ import { formatAttributeSummary, formatChecksSummary } from './attributionSummar
 import { parseCommand, type Command } from './commands';
 import type { ExampleCommand } from './exampleArgs';
 import { runExampleCommand } from './runExamples';
+import { runInvariance } from './runInvariance';
+import type { InvarianceCommand } from './invarianceArgs';
 import { runAttribute } from './runAttribute';
 import { runChecks } from './runChecks';
 import { runExplain } from './runExplain';
@@ -51,6 +53,13 @@ async function unsupervisedCommand(command: UnsupervisedCommand, log: Log, signa
   return 0;
 }
 
+async function invariance(command: InvarianceCommand, log: Log, signal: AbortSignal): Promise<number> {
+  const { text, jsonPath } = await runInvariance(command, log, signal);
+  console.log(text);
+  if (jsonPath) console.log(`json: ${jsonPath}`);
+  return 0;
+}
+
 async function main(): Promise<number> {
   let command: Command;
   try {
@@ -76,6 +85,8 @@ async function main(): Promise<number> {
         return await attribute(command, log, controller.signal);
       case 'checks':
         return await checks(command, log, controller.signal);
+      case 'invariance':
+        return await invariance(command, log, controller.signal);
       case 'neon':
       case 'semantic':
         return await unsupervisedCommand(command, log, controller.signal);
