@@ -136,6 +136,8 @@ invariance options (the manifest is a supervised VAE run):
   --background <n>       counterfactuals: training examples behind the class means (default 1000);
                          divergence: baselines (default 32)
   --step-size <t> --max-step <t>   counterfactuals: the step along z1 toward a class mean (0.05, 2)
+  --criterion <c>        counterfactuals: decoded (default: the decoded image must be read as the
+                         class too) or latent (p(y|z1) alone)
   --baseline <b>         divergence: train (default) or invariant
   --samples <n> --noise <s>        divergence: GradientSHAP samples (50) and input noise (0)
   --seed <s>             seeds every draw (default 0)

@@ -25,6 +25,7 @@ export interface InvarianceCommand {
   baseline?: 'train' | 'invariant';
   stepSize?: number;
   maxStep?: number;
+  criterion?: 'latent' | 'decoded';
   checkpoint?: string;
   backend?: BackendName;
   batchSize?: number;
@@ -46,6 +47,7 @@ const FLAG_KINDS: Record<string, readonly InvarianceKind[]> = {
   '--baseline': ['divergence'],
   '--step-size': ['counterfactuals'],
   '--max-step': ['counterfactuals'],
+  '--criterion': ['counterfactuals'],
 };
 
 function nonNegativeInt(flag: string, value: string | undefined): number {
@@ -129,6 +131,9 @@ export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
       case '--max-step':
         parsed.maxStep = number(arg, value(), true);
         break;
+      case '--criterion':
+        parsed.criterion = choice(arg, value(), ['latent', 'decoded'] as const);
+        break;
       case '--checkpoint':
         parsed.checkpoint = text(arg, value(), 'a checkpoint path as written in the manifest');
         break;
@@ -198,6 +203,7 @@ export function invarianceParams(command: InvarianceCommand): InvarianceParams {
         ...(command.background !== undefined ? { background: command.background } : {}),
         ...(command.stepSize !== undefined ? { stepSize: command.stepSize } : {}),
         ...(command.maxStep !== undefined ? { maxStep: command.maxStep } : {}),
+        ...(command.criterion !== undefined ? { criterion: command.criterion } : {}),
       };
     case 'divergence':
       return {

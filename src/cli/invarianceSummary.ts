@@ -55,7 +55,7 @@ export function formatCurve(r: InvarianceCurveReply): string {
 
 export function formatCounterfactuals(r: InvarianceCounterfactualReply): string {
   const lines = [
-    `counterfactuals: z1(t) = μ1(x) + t (m_c − μ1(x)), m_c = mean μ1 of the ${r.backgroundCount} sampled training examples predicted as c; first t (step ${r.stepSize}, up to ${r.maxStep}) predicting c; z2 kept`,
+    `counterfactuals: z1(t) = μ1(x) + t (m_c − μ1(x)), m_c = mean μ1 of the ${r.backgroundCount} sampled training examples predicted as c; first t (step ${r.stepSize}, up to ${r.maxStep}) where p(y|z1(t)) predicts c${r.criterion === 'decoded' ? ' and the decoded image is read as c' : ''}; z2 kept`,
     header(r),
     `training examples per class: ${r.classCounts.map((n, c) => `${className(r, c)} ${n}`).join(', ')}`,
   ];

@@ -1003,8 +1003,9 @@ export interface InvarianceCurveParams extends InvarianceCommon {
  * Counterfactuals (the paper's Fig. 7): z1 moves on the straight line from μ1(x)
  * toward m_c, the mean of μ1 over the training examples the classifier predicts
  * as c (a seeded sample of `background` of them), z1(t) = μ1(x) + t (m_c − μ1(x)),
- * t = stepSize, 2·stepSize, ... up to maxStep; the first t where p(y|z1(t))
- * predicts c is kept, z2 = μ2(x) is kept, and z is decoded.
+ * t = stepSize, 2·stepSize, ... up to maxStep, z2 = μ2(x) kept; the first t is
+ * kept where p(y|z1(t)) predicts c ('latent') and, by default ('decoded'), the
+ * decoded image re-encoded is predicted c too; z(t) is decoded.
  */
 export interface InvarianceCounterfactualParams extends InvarianceCommon {
   kind: 'counterfactuals';
@@ -1015,6 +1016,8 @@ export interface InvarianceCounterfactualParams extends InvarianceCommon {
   stepSize?: number;
   /** Default 2 (twice the way to the class mean). */
   maxStep?: number;
+  /** 'decoded' (default): the decoded counterfactual must be read as c too; 'latent': p(y|z1(t)) alone. */
+  criterion?: 'latent' | 'decoded';
 }
 
 /**
@@ -1118,7 +1121,7 @@ export interface InvarianceCounterfactual {
   available: boolean;
   /** The t kept (0 for the predicted class itself), or the last tried when the class was not reached. */
   step: number;
-  /** Whether p(y|z1(t)) predicts the class at `step`. */
+  /** Whether the criterion held at `step` (p(y|z1(t)) predicts the class, and with 'decoded' the decoded image is read as it). */
   reached: boolean;
   /** ‖z1(step) − μ1(x)‖. */
   distance: number;
@@ -1137,6 +1140,7 @@ export interface InvarianceCounterfactualReply extends InvarianceRunInfo {
   kind: 'counterfactuals';
   stepSize: number;
   maxStep: number;
+  criterion: 'latent' | 'decoded';
   /** m_c per class (classDims values each; empty when unavailable) and how many training examples made it. */
   classMeans: number[][];
   classCounts: number[];

@@ -44,13 +44,14 @@ test('invariance: every flag reaches its param', () => {
     count: 10,
   });
   assert.deepEqual(invarianceParams(parseInvarianceArgs(['vae.json', '--kind', 'curve', '--indices', '1,2'])), { manifestPath: m, kind: 'curve', testIndices: [1, 2] });
-  assert.deepEqual(invarianceParams(parseInvarianceArgs(['vae.json', '--kind', 'counterfactuals', '--indices', '4', '--background', '500', '--step-size', '0.1', '--max-step', '3'])), {
+  assert.deepEqual(invarianceParams(parseInvarianceArgs(['vae.json', '--kind', 'counterfactuals', '--indices', '4', '--background', '500', '--step-size', '0.1', '--max-step', '3', '--criterion', 'latent'])), {
     manifestPath: m,
     kind: 'counterfactuals',
     testIndices: [4],
     background: 500,
     stepSize: 0.1,
     maxStep: 3,
+    criterion: 'latent',
   });
   assert.deepEqual(
     invarianceParams(parseInvarianceArgs(['vae.json', '--kind', 'divergence', '--indices', '0', '--baseline', 'invariant', '--sigma', '2', '--background', '8', '--samples', '100', '--noise', '0.1'])),
@@ -70,6 +71,7 @@ test('invariance: bad command lines name the flag', () => {
   usage(() => parseInvarianceArgs(['vae.json', '--kind', 'curve', '--examples', '5', '--indices', '1']), /--examples and --indices/);
   usage(() => parseInvarianceArgs(['vae.json', '--kind', 'samples', '--indices', Array.from({ length: 65 }, (_, i) => i).join(',')]), /at most 64 test examples/);
   usage(() => parseInvarianceArgs(['vae.json', '--kind', 'samples', '--count', '0']), /--count must be at least 1/);
+  usage(() => parseInvarianceArgs(['vae.json', '--kind', 'curve', '--criterion', 'latent']), /--criterion applies to --kind counterfactuals, not curve/);
   usage(() => parseInvarianceArgs(['vae.json', '--kind', 'samples', '--bogus']), /invariance has no option --bogus/);
   usage(() => parseInvarianceArgs(['vae.json', 'other.json', '--kind', 'samples']), /unexpected argument other.json/);
   usage(() => parseInvarianceArgs(['vae.json', '--kind', 'samples', '--out']), /--out needs a folder/);
@@ -97,6 +99,7 @@ test('summaries: the curve as a table, match rates, steps, map sums and complete
   const counterfactuals: InvarianceCounterfactualReply = {
     ...info,
     kind: 'counterfactuals',
+    criterion: 'decoded',
     stepSize: 0.05,
     maxStep: 2,
     classMeans: [[1, 0], []],

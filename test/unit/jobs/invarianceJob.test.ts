@@ -309,6 +309,35 @@ test('counterfactuals: z1 toward the class means of the predicted training examp
       assert.ok(cf.probability > 1 / 3);
     }
   }
+  assert.equal(result.criterion, 'decoded');
+  const latent = await run<InvarianceCounterfactualReply>({ kind: 'counterfactuals', testIndices: [0, 2, 4], ...settings, criterion: 'latent' });
+  assert.equal(latent.criterion, 'latent');
+  assert.deepEqual(
+    latent.examples.map((e) => e.counterfactuals.map((c) => c.step)),
+    result.examples.map((e) => e.counterfactuals.map((c) => c.step)),
+    'decoder A decodes z1 exactly, so both criteria agree',
+  );
+  // The leaky decoder adds μ2 to pixel 0: the decoded image is read as c only where (z1a(t) + μ2, z1b(t)) is in c's cone too.
+  for (const criterion of ['latent', 'decoded'] as const) {
+    const leaky = await run<InvarianceCounterfactualReply>({ kind: 'counterfactuals', testIndices: [0, 1, 2, 3, 4, 5], ...settings, criterion }, manifests.leaky);
+    for (const e of leaky.examples) {
+      const x = TEST_X[e.index]!;
+      const mu2 = x[2]! + x[3]!;
+      for (const cf of e.counterfactuals) {
+        const c = cf.classIndex;
+        if (c === e.predicted) continue;
+        let expected = -1;
+        for (let j = 1; j <= 30 && expected < 0; j++) {
+          const t = j * 0.1;
+          const z1 = [x[0]! + t * (means[c]![0]! - x[0]!), x[1]! + t * (means[c]![1]! - x[1]!)];
+          if (classOf(z1[0]!, z1[1]!) === c && (criterion === 'latent' || classOf(z1[0]! + mu2, z1[1]!) === c)) expected = t;
+        }
+        assert.equal(cf.reached, expected > 0, `${criterion}: example ${e.index} class ${c} reached`);
+        close(cf.step, expected > 0 ? expected : 3, 1e-9, `${criterion}: example ${e.index} class ${c} step`);
+        if (criterion === 'decoded' && cf.reached) assert.equal(cf.decodedPredicted, c);
+      }
+    }
+  }
 });
 
 test('divergence: the Gaussian KL in closed form as the completeness target; each map lives on the pixels its units read', async () => {
@@ -393,6 +422,7 @@ test('invalid params are refused with the field named; a run that is not a super
   await rejects({ kind: 'curve', sigmas: [1, -1] }, /^sigmas\[1\] must be a number in \[0, 100\]/);
   await rejects({ kind: 'curve', testIndices: [0], examples: 3 }, /^examples applies when testIndices is absent/);
   await rejects({ kind: 'counterfactuals', testIndices: [0], stepSize: 0.5, maxStep: 0.1 }, /^maxStep must be at least stepSize/);
+  await rejects({ kind: 'counterfactuals', testIndices: [0], criterion: 'nearest' }, /^criterion must be one of latent, decoded/);
   await rejects({ kind: 'divergence', testIndices: [0], baseline: 'zeros' }, /^baseline must be one of train, invariant/);
   await rejects({ kind: 'divergence', testIndices: [0], sigma: 1 }, /^sigma applies to baseline 'invariant'/);
   await rejects({ kind: 'divergence', testIndices: [0], samples: 0 }, /^samples must be an integer in 1\.\.10000/);

@@ -285,11 +285,22 @@ async function counterfactualsJob(vae: SupervisedVae, settings: Settings<'counte
       if (c !== p && classCounts[c] === 0) {
         entry.available = false;
       } else if (c !== p) {
-        // z1(t_j) = μ1 + t_j (m_c − μ1), t_j = j · stepSize, all classified in one call.
+        // z(t_j) = (μ1 + t_j (m_c − μ1), μ2), t_j = j · stepSize: the whole line classified at once, and decoded in batches.
         const line = new Float32Array(steps * L);
-        for (let j = 0; j < steps; j++) for (let u = 0; u < D; u++) line[j * L + u] = muX[u]! + (j + 1) * settings.stepSize * (classMeans[c]![u]! - muX[u]!);
+        for (let j = 0; j < steps; j++) {
+          for (let u = 0; u < L; u++) line[j * L + u] = u < D ? muX[u]! + (j + 1) * settings.stepSize * (classMeans[c]![u]! - muX[u]!) : muX[u]!;
+        }
         const along = classesOfLatents(vae, line, steps);
-        const first = along.findIndex((k) => k === c);
+        const ok = Array.from(along, (k) => k === c);
+        if (settings.criterion === 'decoded') {
+          for (let from = 0; from < steps; from += batch) {
+            await yieldOrAbort(signal, WHAT);
+            const to = Math.min(steps, from + batch);
+            const { classes } = await decodeAndReclassify(vae, line.subarray(from * L, to * L), to - from, false);
+            for (let j = from; j < to; j++) ok[j] = ok[j]! && classes[j - from] === c;
+          }
+        }
+        const first = ok.indexOf(true);
         entry.reached = first >= 0;
         t = Math.round(((first >= 0 ? first : steps - 1) + 1) * settings.stepSize * 1e9) / 1e9;
       }
@@ -314,7 +325,7 @@ async function counterfactualsJob(vae: SupervisedVae, settings: Settings<'counte
     examples.push({ ...exampleInfo(vae, index, muX, p), counterfactuals });
     report(`counterfactuals of test example ${index} (${n + 1}/${settings.testIndices.length})`, (n + 1) / settings.testIndices.length);
   }
-  return { kind: 'counterfactuals', ...runInfo(vae), stepSize: settings.stepSize, maxStep: Math.round(steps * settings.stepSize * 1e9) / 1e9, classMeans, classCounts, backgroundCount: backgroundIndices.length, examples, seconds: 0 };
+  return { kind: 'counterfactuals', ...runInfo(vae), criterion: settings.criterion, stepSize: settings.stepSize, maxStep: Math.round(steps * settings.stepSize * 1e9) / 1e9, classMeans, classCounts, backgroundCount: backgroundIndices.length, examples, seconds: 0 };
 }
 
 async function divergenceJob(vae: SupervisedVae, settings: Settings<'divergence'>, signal: AbortSignal, report: Report): Promise<InvarianceDivergenceReply> {

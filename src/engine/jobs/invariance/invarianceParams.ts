@@ -39,13 +39,13 @@ interface Base extends CommonParams {
 export type InvarianceSettings =
   | (Base & { kind: 'samples'; testIndices: number[]; count: number; sigma: number })
   | (Base & { kind: 'curve'; testIndices?: number[]; examples: number; sigmas: number[]; count: number })
-  | (Base & { kind: 'counterfactuals'; testIndices: number[]; background: number; stepSize: number; maxStep: number })
+  | (Base & { kind: 'counterfactuals'; testIndices: number[]; background: number; stepSize: number; maxStep: number; criterion: 'latent' | 'decoded' })
   | (Base & { kind: 'divergence'; testIndices: number[]; baseline: 'train' | 'invariant'; background: number; sigma: number; samples: number; noise: number });
 
 const KIND_FIELDS: Record<InvarianceKind, readonly string[]> = {
   samples: ['testIndices', 'count', 'sigma'],
   curve: ['testIndices', 'examples', 'sigmas', 'count'],
-  counterfactuals: ['testIndices', 'background', 'stepSize', 'maxStep'],
+  counterfactuals: ['testIndices', 'background', 'stepSize', 'maxStep', 'criterion'],
   divergence: ['testIndices', 'baseline', 'background', 'sigma', 'samples', 'noise'],
 };
 
@@ -109,6 +109,7 @@ export function readInvarianceParams(params: unknown): InvarianceSettings {
         background: readOptionalInteger(o.background, 'background', 1, MAX_COUNTERFACTUAL_BACKGROUND) ?? DEFAULT_COUNTERFACTUAL_BACKGROUND,
         stepSize,
         maxStep,
+        criterion: o.criterion === undefined ? 'decoded' : readEnum(o.criterion, 'criterion', ['latent', 'decoded'] as const),
       };
     }
     case 'divergence': {
