@@ -161,6 +161,8 @@ export function activate(context: vscode.ExtensionContext): void {
     register('compare', () => openPanelSection(explainDeps, () => index.manifests(), 'compare')),
     register('consistency', () => openPanelSection(explainDeps, () => index.manifests(), 'consistency')),
     register('units', () => openPanelSection(explainDeps, () => index.manifests(), 'units')),
+    register('neon', () => openPanelSection(explainDeps, () => index.manifests(), 'neon')),
+    register('semantic', () => openPanelSection(explainDeps, () => index.manifests(), 'semantic')),
     register('showLog', showLog),
     register('restart', restartEngine),
     register('selectBackend', async () => {

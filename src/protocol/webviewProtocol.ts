@@ -13,7 +13,12 @@ import type {
   Completeness,
   ExampleMethodName,
   ExampleMethodSpec,
+  InvarianceCurvePoint,
+  InvarianceKind,
   MeanStdCurve,
+  NeonConservation,
+  NeonExplained,
+  NeonSpace,
   ResolvedAttributeTarget,
   SanityCheckStep,
   ScoredExample,
@@ -34,6 +39,10 @@ export interface PanelState {
   checkExamples?: number;
   /** The training-examples section's pickers; absent in states saved before it existed. */
   examples?: PanelExamplesState;
+  /** The NEON, semantic Shapley and invariance pickers; absent in states saved before they existed. */
+  neon?: PanelNeonSettings;
+  semantic?: PanelSemanticSettings;
+  invariance?: PanelInvarianceSettings;
 }
 
 export interface PanelInit {
@@ -67,6 +76,12 @@ export interface PanelInit {
   canPickManifest: boolean;
   /** A command opened the panel at this section (see RevealSectionNotification). */
   revealSection?: SectionRequest;
+  /** The NEON, semantic Shapley and invariance pickers to show first: the restored ones (repaired field by field), or the defaults. */
+  neon: PanelNeonSettings;
+  semantic: PanelSemanticSettings;
+  invariance: PanelInvarianceSettings;
+  /** Which of those sections apply to this run, and why not when they do not. */
+  sections: PanelSectionAvailability;
 }
 
 /** Sent by the webview once its listener is installed. */
@@ -87,11 +102,15 @@ export const RevealExampleRequest = defineRequest<{ split: 'train' | 'test'; ind
 /** Sent by the host when the engine's backend becomes known or changes. */
 export const BackendNotification = defineNotification<{ backend: BackendName }>('panel/backend');
 
-/** Parts of the panel a command can open it at: the per-unit maps, the consistency check, the two-encoder comparison, the suspicious training examples. */
-export type PanelSection = 'units' | 'consistency' | 'compare' | 'suspicious';
+/**
+ * Parts of the panel a command can open it at: the per-unit maps, the consistency check, the two-encoder
+ * comparison, the suspicious training examples, NEON, semantic Shapley values, the supervised VAE's invariances.
+ */
+export const PANEL_SECTIONS = ['units', 'consistency', 'compare', 'suspicious', 'neon', 'semantic', 'invariance'] as const;
+export type PanelSection = (typeof PANEL_SECTIONS)[number];
 
 export function isPanelSection(value: unknown): value is PanelSection {
-  return value === 'units' || value === 'consistency' || value === 'compare' || value === 'suspicious';
+  return typeof value === 'string' && (PANEL_SECTIONS as readonly string[]).includes(value);
 }
 
 /** `run` also starts the section's computation; `trainIndex` (suspicious section) is the training example to focus once the list is shown. */
@@ -555,3 +574,276 @@ export function progressLine(progress: { message: string; etaSeconds?: number })
   const eta = etaText(progress.etaSeconds);
   return eta ? `${progress.message} · ${eta}` : progress.message;
 }
+
+/*
+ * Issue 6 in the panel: NEON (unsupervised models explained), semantic
+ * Shapley values and a supervised VAE's invariances. As for the other
+ * sections, the page keeps each section's pickers as one flat settings object
+ * (persisted in PanelState); the host checks them (a bad field is refused with
+ * invalidParams naming it, before anything reaches the engine) and turns them
+ * into the engine's NeonParams, SemanticShapleyParams and InvarianceParams.
+ */
+
+/** Whether a section applies to the open run; `reason` is one line for people when it does not. */
+export interface SectionAvailability {
+  available: boolean;
+  reason?: string;
+}
+
+export interface PanelSectionAvailability {
+  neon: SectionAvailability;
+  semantic: SectionAvailability;
+  /** The semantic section's VAE representation: the run's manifest declares a decoder. */
+  semanticVae: SectionAvailability;
+  /** The manifest is a supervised VAE run (vae.objective 'supervised'). */
+  invariance: SectionAvailability;
+}
+
+export const NEON_MODELS = ['kmeans', 'kde'] as const;
+export type NeonModelKind = (typeof NEON_MODELS)[number];
+
+export interface PanelNeonSettings {
+  model: NeonModelKind;
+  /** k-means: clusters. */
+  k: number;
+  /** KDE: γ, or 0 for the median heuristic ("auto"). */
+  gamma: number;
+  space: NeonSpace;
+  /** clusterMembership needs k-means; outlierness and inlierness need a KDE. */
+  explain: NeonExplained;
+  /** Inlierness: random Fourier features H per draw, and draws behind the error bars. */
+  features: number;
+  draws: number;
+}
+
+/** Ranges the host enforces; integers except gamma. */
+export const NEON_LIMITS = {
+  k: { min: 2, max: 256 },
+  gamma: { min: 0, max: 1e9 },
+  features: { min: 10, max: 20_000 },
+  draws: { min: 2, max: 100 },
+} as const;
+
+/** The explanations each NEON model gives. */
+export function neonExplanations(model: NeonModelKind): readonly NeonExplained[] {
+  return model === 'kmeans' ? ['clusterMembership'] : ['outlierness', 'inlierness'];
+}
+
+export function defaultNeonSettings(): PanelNeonSettings {
+  return { model: 'kmeans', k: 10, gamma: 0, space: 'representation', explain: 'clusterMembership', features: 2500, draws: 10 };
+}
+
+/** k-means summary as the page shows it (the centroids stay on the host). */
+export interface PanelNeonKMeans {
+  kind: 'kmeans';
+  k: number;
+  nInit: number;
+  restartObjectives: number[];
+  objective: number;
+  iterations: number;
+  clusterSizes: number[];
+}
+
+export interface PanelNeonKde {
+  kind: 'kde';
+  gamma: number;
+  gammaSource: 'median' | 'given';
+}
+
+export interface PanelNeon {
+  testIndex: number;
+  /** The checkpoint used (representation space). */
+  checkpoint?: string;
+  /** The representation layer (representation space). */
+  layer?: string;
+  label?: number;
+  labelName?: string;
+  settings: PanelNeonSettings;
+  input: PanelInput;
+  /** The relevance on the input's grid (image channels summed). */
+  relevance: PanelMap;
+  /** Inlierness: the per-feature standard deviation over the draws, on the input's grid (image channels averaged). */
+  relevanceStd?: number[];
+  /** f_c(x), o(x) or î(x) (mean over the draws). */
+  value: number;
+  /** Inlierness: the standard deviation of î(x) over the draws, and p̃(x) summed exactly. */
+  valueStd?: number;
+  exactDensity?: number;
+  /** k-means: the assigned (and explained) cluster. */
+  cluster?: number;
+  conservation: NeonConservation;
+  model: PanelNeonKMeans | PanelNeonKde;
+  dim: number;
+  fitCount: number;
+  subsampled: boolean;
+  /** The fitted model came from the engine's cache. */
+  modelCached: boolean;
+  /** Settings after the engine's defaults. */
+  ran: { beta?: number; features?: number; draws?: number; seed: number };
+  seconds: number;
+  /** Served from the host's cache. */
+  cached: boolean;
+}
+
+/** Sent by the webview's NEON "Explain" button: the NEON explanation of the shown test example. */
+export const PanelNeonRequest = defineRequest<{ testIndex: number; checkpoint?: string; settings: PanelNeonSettings }, PanelNeon>('panel/neon', 60 * 60_000);
+
+export const SEMANTIC_REPRESENTATIONS = ['fourier', 'vae'] as const;
+export type SemanticRepresentationKind = (typeof SEMANTIC_REPRESENTATIONS)[number];
+
+export interface PanelSemanticSettings {
+  /** Fourier radius bins of the image, or the run's own VAE latent units (needs a declared decoder). */
+  representation: SemanticRepresentationKind;
+  bins: number;
+  /** 'local': the shown example; 'global': also the mean over `examples` test examples from it on. */
+  scope: 'local' | 'global';
+  examples: number;
+  /** Training examples marginalised over. */
+  background: number;
+}
+
+export const SEMANTIC_LIMITS = {
+  bins: { min: 1, max: 64 },
+  examples: { min: 2, max: 256 },
+  background: { min: 1, max: 1024 },
+} as const;
+
+export function defaultSemanticSettings(): PanelSemanticSettings {
+  return { representation: 'fourier', bins: 6, scope: 'local', examples: 16, background: 32 };
+}
+
+export interface PanelSemanticValues {
+  values: number[];
+  standardErrors: number[];
+  fullValue: number;
+  emptyValue: number;
+  efficiencyGap: number;
+}
+
+export interface PanelSemantic {
+  testIndex: number;
+  checkpoint: string;
+  settings: PanelSemanticSettings;
+  /** What the features are, e.g. "Fourier radius, 6 bins" or "VAE latent units (decoder …)". */
+  representationText: string;
+  featureNames: string[];
+  method: 'exact' | 'permutation';
+  samples?: number;
+  backgroundCount: number;
+  /** The shown test example's local values. */
+  example: PanelSemanticValues & { index: number; label?: number; labelName?: string; classIndex: number; className?: string };
+  /** Scope 'global': mean φ (with standard errors over the examples) and mean |φ|. */
+  global?: PanelSemanticValues & { meanAbsolute: number[]; meanAbsoluteStandardErrors: number[]; exampleIndices: number[] };
+  evaluations: number;
+  seconds: number;
+  cached: boolean;
+}
+
+/** Sent by the webview's semantic "Compute" button: semantic Shapley values of the shown example's class probability (and their mean over examples when global). */
+export const PanelSemanticRequest = defineRequest<{ testIndex: number; checkpoint?: string; settings: PanelSemanticSettings }, PanelSemantic>('panel/semantic', 60 * 60_000);
+
+export interface PanelInvarianceSettings {
+  /** σ of the resampled z2 (the samples gallery, and the divergence's invariant baselines). */
+  sigma: number;
+  /** Invariant samples per example. */
+  count: number;
+  /** The invariance curve: test examples (a seeded sample) and samples per example and σ. */
+  curveExamples: number;
+  curveCount: number;
+  /** Counterfactuals: step along z1 toward a class mean, and the farthest step. */
+  stepSize: number;
+  maxStep: number;
+  /** Divergence maps: baselines from the training set or x's invariant samples, how many, and GradientSHAP samples. */
+  baseline: 'train' | 'invariant';
+  background: number;
+  samples: number;
+}
+
+/** Ranges the host enforces; integers except sigma, stepSize and maxStep (each > min). */
+export const INVARIANCE_LIMITS = {
+  sigma: { min: 0, max: 100 },
+  count: { min: 1, max: 256 },
+  curveExamples: { min: 1, max: 2000 },
+  curveCount: { min: 1, max: 256 },
+  stepSize: { min: 0, max: 1 },
+  maxStep: { min: 0, max: 10 },
+  background: { min: 1, max: 1024 },
+  samples: { min: 1, max: 10_000 },
+} as const;
+
+export function defaultInvarianceSettings(): PanelInvarianceSettings {
+  return { sigma: 1, count: 16, curveExamples: 100, curveCount: 20, stepSize: 0.05, maxStep: 2, baseline: 'train', background: 32, samples: 50 };
+}
+
+/** A decoded image on the panel's grid, with the class the classifier reads from its re-encoded z1. */
+export interface PanelDecoded {
+  values: number[];
+  predicted: number;
+}
+
+interface PanelInvarianceBase {
+  testIndex: number;
+  checkpoint: string;
+  classNames?: string[];
+  latentDim: number;
+  classDims: number;
+  seconds: number;
+  cached: boolean;
+}
+
+export interface PanelInvarianceSamples extends PanelInvarianceBase {
+  kind: 'samples';
+  input: PanelInput;
+  predicted: number;
+  sigma: number;
+  reconstruction: PanelDecoded;
+  samples: (PanelDecoded & { matches: boolean })[];
+  matchRate: number;
+}
+
+export interface PanelInvarianceCurve extends PanelInvarianceBase {
+  kind: 'curve';
+  points: InvarianceCurvePoint[];
+  /** σ = 0: the share of reconstructions keeping the class. */
+  reconstruction: number;
+  examples: number;
+  count: number;
+}
+
+export interface PanelCounterfactual {
+  classIndex: number;
+  available: boolean;
+  reached: boolean;
+  step: number;
+  distance: number;
+  probability: number;
+  decoded?: PanelDecoded;
+}
+
+export interface PanelInvarianceCounterfactuals extends PanelInvarianceBase {
+  kind: 'counterfactuals';
+  input: PanelInput;
+  predicted: number;
+  stepSize: number;
+  maxStep: number;
+  counterfactuals: PanelCounterfactual[];
+}
+
+export interface PanelInvarianceDivergence extends PanelInvarianceBase {
+  kind: 'divergence';
+  input: PanelInput;
+  predicted: number;
+  baseline: 'train' | 'invariant';
+  background: number;
+  samples: number;
+  /** k = 1 (class units z1) and k = 2 (nuisance units z2), on the input's grid, with Σ map against the mean divergence. */
+  maps: { k: 1 | 2; map: PanelMap; absoluteSum: number }[];
+}
+
+export type PanelInvariance = PanelInvarianceSamples | PanelInvarianceCurve | PanelInvarianceCounterfactuals | PanelInvarianceDivergence;
+
+/** Sent by the webview's invariance buttons (one per kind): samples, the curve, counterfactuals or divergence maps of a supervised VAE run. */
+export const PanelInvarianceRequest = defineRequest<{ testIndex: number; checkpoint?: string; kind: InvarianceKind; settings: PanelInvarianceSettings }, PanelInvariance>(
+  'panel/invariance',
+  60 * 60_000,
+);

@@ -42,6 +42,8 @@ export const COMMANDS = {
   compare: { id: 'modelDebugger.compareRepresentations', title: 'Compare Representations', needsTrust: true, palette: HAS_RUNS },
   consistency: { id: 'modelDebugger.runConsistencyChecks', title: 'Run Consistency Checks', needsTrust: true, palette: HAS_RUNS },
   units: { id: 'modelDebugger.showLatentUnits', title: 'Show Latent Units', needsTrust: true, palette: HAS_RUNS },
+  neon: { id: 'modelDebugger.explainClusters', title: 'Explain Clusters and Outliers (NEON)', needsTrust: true, palette: HAS_RUNS },
+  semantic: { id: 'modelDebugger.semanticShapley', title: 'Semantic Shapley Values', needsTrust: true, palette: HAS_RUNS },
   showLog: { id: 'modelDebugger.showEngineLog', title: 'Show Engine Log', needsTrust: false, palette: 'true' },
   restart: { id: 'modelDebugger.restartEngine', title: 'Restart Engine', needsTrust: true, palette: `${TRUSTED} && ${CONTEXT.engineStarted}` },
   selectBackend: { id: 'modelDebugger.selectBackend', title: 'Select Backend', needsTrust: true, palette: TRUSTED },
@@ -62,7 +64,13 @@ export const SECTION_TITLES = {
   consistency: 'run the consistency checks on which run?',
   units: 'show the latent units of which run?',
   suspicious: 'find suspicious training examples in which run?',
+  neon: 'explain clusters and outliers of which run?',
+  semantic: 'compute semantic Shapley values for which run?',
+  invariance: 'show the invariances of which supervised VAE run?',
 } as const;
 
-/** The comparison needs the other encoder picked first, so it only opens; the checks run. */
-export const RUNS_ON_OPEN = { compare: false, consistency: true, units: true, suspicious: true } as const;
+/**
+ * The comparison needs the other encoder picked first, so it only opens; the checks run. NEON and
+ * semantic Shapley values run for the shown example with the saved settings; the invariances only open.
+ */
+export const RUNS_ON_OPEN = { compare: false, consistency: true, units: true, suspicious: true, neon: true, semantic: true, invariance: false } as const;

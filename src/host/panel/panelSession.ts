@@ -18,13 +18,17 @@ import {
   PanelConsistencyRequest,
   PanelExampleConsistencyRequest,
   PanelExampleImportanceRequest,
+  PanelInvarianceRequest,
+  PanelNeonRequest,
   PanelReadyRequest,
   PanelSanityRequest,
+  PanelSemanticRequest,
   PanelSuspiciousRequest,
   PanelUnitsRequest,
   RevealExampleRequest,
   RevealSectionNotification,
   type PanelInit,
+  type PanelSectionAvailability,
   type SectionRequest,
 } from '../../protocol/webviewProtocol';
 import type { EngineHandle, EngineSource } from '../engineHandle';
@@ -34,6 +38,12 @@ import { describeError, isCancellation, toRpcError } from './errors';
 import { locateExample, type ExampleLocation } from './exampleLocation';
 import { ExampleService, relativeTo, type ExampleRun } from './exampleService';
 import { restoreExamplesState } from './exampleSettings';
+import { InvarianceService } from './invarianceService';
+import { restoreInvarianceSettings } from './invarianceSettings';
+import { NeonSemanticService, type SectionServiceOptions } from './neonSemanticService';
+import { restoreNeonSettings } from './neonSettings';
+import { sectionAvailability } from './sectionAvailability';
+import { restoreSemanticSettings } from './semanticSettings';
 import { indexInRange, parseReadyParams, parseRevealParams, type PanelLimits } from './panelValidation';
 import { representationUnits } from './representationUnits';
 
@@ -67,6 +77,8 @@ interface OpenRun extends ExampleRun {
   summary: RunSummary;
   limits: PanelLimits;
   attribution: AttributionLimits;
+  /** Which of NEON, semantic Shapley values and invariances apply, and why not. */
+  sections: PanelSectionAvailability;
 }
 
 export class PanelSession {
@@ -79,6 +91,8 @@ export class PanelSession {
   private readonly lifetime = new AbortController();
   private readonly attribution: AttributionService;
   private readonly examples: ExampleService;
+  private readonly neonSemantic: NeonSemanticService;
+  private readonly invariances: InvarianceService;
 
   constructor(private readonly options: SessionOptions) {
     this.checkpoint = options.checkpoint;
@@ -107,6 +121,19 @@ export class PanelSession {
       displayPath: (file) => (ui.displayPath ? ui.displayPath(file) : relativeTo(base, path.resolve(base, file))),
       lifetime: this.lifetime.signal,
     });
+    const sectionOptions: SectionServiceOptions = {
+      manifestPath: options.manifestPath,
+      engine: options.engine,
+      openRun: (signal) => this.openRun(signal),
+      checkpoint: (chosen, run) => {
+        if (chosen !== undefined) this.checkpoint = chosen;
+        return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
+      },
+      withProgress: (title, task) => ui.withProgress(title, task),
+      lifetime: this.lifetime.signal,
+    };
+    this.neonSemantic = new NeonSemanticService(sectionOptions);
+    this.invariances = new InvarianceService(sectionOptions);
   }
 
   get manifestPath(): string {
@@ -128,6 +155,9 @@ export class PanelSession {
     endpoint.onRequest(PanelSuspiciousRequest, (params, context) => this.guard(() => this.examples.suspicious(params, context)));
     endpoint.onRequest(PanelExampleConsistencyRequest, (params, context) => this.guard(() => this.examples.consistency(params, context)));
     endpoint.onRequest(PanelCompareExamplesRequest, (params, context) => this.guard(() => this.examples.compare(params, context)));
+    endpoint.onRequest(PanelNeonRequest, (params, context) => this.guard(() => this.neonSemantic.neon(params, context)));
+    endpoint.onRequest(PanelSemanticRequest, (params, context) => this.guard(() => this.neonSemantic.semantic(params, context)));
+    endpoint.onRequest(PanelInvarianceRequest, (params, context) => this.guard(() => this.invariances.invariance(params, context)));
   }
 
   /** Tells the page about a backend change (after a restart), once it is ready. */
@@ -148,6 +178,8 @@ export class PanelSession {
     this.lifetime.abort();
     this.attribution.clear();
     this.examples.clear();
+    this.neonSemantic.clear();
+    this.invariances.clear();
   }
 
   private async ready(endpoint: RpcEndpoint, raw: unknown, context: RequestContext): Promise<PanelInit> {
@@ -162,12 +194,14 @@ export class PanelSession {
     let testIndex = 0;
     let savedSettings: unknown;
     let savedExamples: unknown;
+    let saved: Partial<Record<'neon' | 'semantic' | 'invariance', unknown>> = {};
     let checkExamples = DEFAULT_CHECK_EXAMPLES;
     if (restored && path.resolve(restored.manifestPath) === path.resolve(this.manifestPath)) {
       if (indexInRange(restored.testIndex, run.limits.testCount)) testIndex = restored.testIndex;
       if (restored.checkpoint !== undefined && checkpoints.includes(restored.checkpoint)) this.checkpoint = restored.checkpoint;
       savedSettings = restored.settings;
       savedExamples = restored.examples;
+      saved = { neon: restored.neon, semantic: restored.semantic, invariance: restored.invariance };
       try {
         checkExamples = parseCheckExamples(restored.checkExamples);
       } catch {
@@ -196,6 +230,10 @@ export class PanelSession {
       testHasLabels: run.testHasLabels,
       trainHasLabels: run.trainHasLabels,
       canPickManifest: this.options.ui.pickManifest !== undefined,
+      neon: restoreNeonSettings(saved.neon),
+      semantic: restoreSemanticSettings(saved.semantic, run.sections.semanticVae.available),
+      invariance: restoreInvarianceSettings(saved.invariance),
+      sections: run.sections,
     };
     if (this.pendingSection) init.revealSection = this.pendingSection;
     this.pendingSection = undefined;
@@ -261,12 +299,16 @@ export class PanelSession {
     };
     this.attribution.clear();
     this.examples.clear();
+    this.neonSemantic.clear();
+    this.invariances.clear();
+    const attribution = await this.attributionLimits(manifest, summary);
     return {
       generation: engine.generation,
       manifest,
       summary,
       limits,
-      attribution: await this.attributionLimits(manifest, summary),
+      attribution,
+      sections: sectionAvailability({ manifest, view: attribution.view, hasClassOutput: attribution.hasClassOutput }),
       trainShape: summary.train.exampleShape,
       testHasLabels: summary.test.hasLabels,
       trainHasLabels: summary.train.hasLabels,

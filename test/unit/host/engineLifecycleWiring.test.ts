@@ -62,5 +62,5 @@ test('clear cache: the workspace folders and every run root inside them, only th
 });
 
 test('section commands: the checks run when the panel opens at them; the comparison waits for the other encoder', () => {
-  assert.deepEqual(RUNS_ON_OPEN, { compare: false, consistency: true, units: true });
+  assert.deepEqual(RUNS_ON_OPEN, { compare: false, consistency: true, units: true, suspicious: true, neon: true, semantic: true, invariance: false });
 });
