@@ -3,26 +3,20 @@
  * explanations are (the paper's pretext-task table). Both explain the same
  * examples, taken from the first run's test set.
  */
-import { MAX_COMPARE_EXAMPLES, type CompareRepresentationsResult, type ComparedEncoder } from '../../protocol/engineProtocol';
+import { MAX_COMPARE_EXAMPLES, type CompareRepresentationsResult } from '../../protocol/engineProtocol';
 import { compareSaliencyMaps } from '../metrics/representationComparison';
 import { COMMON_FIELDS, readCommon, secondsSince, throttledProgress, type AttributionJobContext } from './attributionJobContext';
 import { computeAttribution } from './computeAttribution';
-import { checkIndices, openExplainedModel, type ExplainedModel } from './explainedModel';
+import { checkIndices, describeEncoder, openExplainedModel, readOtherEncoder, type ExplainedModel } from './explainedModel';
 import { parseBaseline, readMethodName, resolveMethodSpec, toSettings } from './methodSpecs';
-import { invalidParam, readIndexList, readObject, readOptionalString } from './paramReader';
+import { readIndexList, readObject } from './paramReader';
 
-function describeEncoder(subject: ExplainedModel): ComparedEncoder {
-  return { manifestPath: subject.run.manifestPath, checkpoint: subject.checkpoint, representationLayer: subject.run.manifest.representationLayer };
-}
 
 export async function compareRepresentations(params: unknown, context: AttributionJobContext): Promise<CompareRepresentationsResult> {
   const start = performance.now();
   const o = readObject(params, 'params', [...COMMON_FIELDS, 'other', 'testIndices', 'method', 'baseline']);
   const common = readCommon(o);
-  const other = readObject(o.other, 'other', ['manifestPath', 'checkpoint']);
-  const otherManifest = readOptionalString(other.manifestPath, 'other.manifestPath');
-  const otherCheckpoint = readOptionalString(other.checkpoint, 'other.checkpoint');
-  if (otherManifest === undefined && otherCheckpoint === undefined) invalidParam('other', 'must name a manifestPath, a checkpoint or both');
+  const { manifestPath: otherManifest, checkpoint: otherCheckpoint } = readOtherEncoder(o.other);
   const testIndices = readIndexList(o.testIndices, 'testIndices', MAX_COMPARE_EXAMPLES);
   const method = o.method ?? { method: 'integratedGradients' };
   const name = readMethodName(method);

@@ -13,6 +13,7 @@ import { examplesTensor, gatherValues, gatherLabels, modelExampleShape } from '.
 import { chooseCheckpoint, type LoadedRun, type RunStore } from '../run/runStore';
 import { trainingLoss } from '../run/vaeParts';
 import { describeLabel } from './labels';
+import { PhaseTimer } from './phaseTimer';
 
 export const DEFAULT_IG_STEPS = 64;
 export const DEFAULT_TOP_K = 5;
@@ -22,25 +23,6 @@ export interface JobContext {
   backend: BackendName;
   signal: AbortSignal;
   progress(progress: Progress): void;
-}
-
-class PhaseTimer {
-  readonly timings: Record<string, number> = {};
-  private readonly started = performance.now();
-
-  async run<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      this.timings[name] = (this.timings[name] ?? 0) + (performance.now() - t0) / 1000;
-    }
-  }
-
-  finish(): Record<string, number> {
-    this.timings.total = (performance.now() - this.started) / 1000;
-    return this.timings;
-  }
 }
 
 function validateParams(params: ExplainParams, run: LoadedRun): { steps: number; topK: number } {

@@ -3,7 +3,8 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { modelExampleShape } from '../run/batches';
 import { chooseCheckpoint, type LoadedRun, type RunStore } from '../run/runStore';
 import type { Dataset } from '../data/dataset';
-import { invalidParam } from './paramReader';
+import type { ComparedEncoder } from '../../protocol/engineProtocol';
+import { invalidParam, readObject, readOptionalString } from './paramReader';
 
 export interface ExplainedModel {
   run: LoadedRun;
@@ -42,4 +43,18 @@ export function checkIndices(dataset: Dataset, indices: readonly number[], field
   indices.forEach((index, i) => {
     if (index >= dataset.count) invalidParam(single ? field : `${field}[${i}]`, `is ${index}, outside 0..${dataset.count - 1} (${dataset.file})`);
   });
+}
+
+/** How a comparison result names one of its two encoders. */
+export function describeEncoder(subject: ExplainedModel): ComparedEncoder {
+  return { manifestPath: subject.run.manifestPath, checkpoint: subject.checkpoint, representationLayer: subject.run.manifest.representationLayer };
+}
+
+/** A comparison's `other` encoder: another manifest, another checkpoint, or both (at least one). */
+export function readOtherEncoder(value: unknown): { manifestPath?: string; checkpoint?: string } {
+  const other = readObject(value, 'other', ['manifestPath', 'checkpoint']);
+  const manifestPath = readOptionalString(other.manifestPath, 'other.manifestPath');
+  const checkpoint = readOptionalString(other.checkpoint, 'other.checkpoint');
+  if (manifestPath === undefined && checkpoint === undefined) invalidParam('other', 'must name a manifestPath, a checkpoint or both');
+  return { ...(manifestPath === undefined ? {} : { manifestPath }), ...(checkpoint === undefined ? {} : { checkpoint }) };
 }

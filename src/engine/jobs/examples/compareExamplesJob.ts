@@ -3,28 +3,22 @@
  * matter, as the Pearson correlation of their scores over the whole training
  * set, per test example (the label-free paper's pretext-task comparison).
  */
-import type { CompareExampleImportanceResult, ComparedEncoder } from '../../../protocol/engineProtocol';
+import type { CompareExampleImportanceResult } from '../../../protocol/engineProtocol';
 import { pearson } from '../../metrics/pearson';
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
-import { checkIndices, openExplainedModel, type ExplainedModel } from '../explainedModel';
-import { invalidParam, readIndexList, readObject, readOptionalString } from '../paramReader';
+import { checkIndices, describeEncoder, openExplainedModel, readOtherEncoder, type ExplainedModel } from '../explainedModel';
+import { invalidParam, readIndexList, readObject } from '../paramReader';
 import type { ExampleJobContext } from './exampleJobContext';
 import { resolveExampleSpec } from './exampleSpecs';
 import { importanceScores } from './importanceScores';
 import { MAX_CONSISTENCY_EXAMPLES } from './exampleConsistencyJob';
 
-function describeEncoder(subject: ExplainedModel): ComparedEncoder {
-  return { manifestPath: subject.run.manifestPath, checkpoint: subject.checkpoint, representationLayer: subject.run.manifest.representationLayer };
-}
 
 export async function compareExampleImportance(params: unknown, context: ExampleJobContext): Promise<CompareExampleImportanceResult> {
   const start = performance.now();
   const o = readObject(params, 'params', [...COMMON_FIELDS, 'other', 'testIndices', 'method']);
   const common = readCommon(o);
-  const other = readObject(o.other, 'other', ['manifestPath', 'checkpoint']);
-  const otherManifest = readOptionalString(other.manifestPath, 'other.manifestPath');
-  const otherCheckpoint = readOptionalString(other.checkpoint, 'other.checkpoint');
-  if (otherManifest === undefined && otherCheckpoint === undefined) invalidParam('other', 'must name a manifestPath, a checkpoint or both');
+  const { manifestPath: otherManifest, checkpoint: otherCheckpoint } = readOtherEncoder(o.other);
   const testIndices = readIndexList(o.testIndices, 'testIndices', MAX_CONSISTENCY_EXAMPLES);
   const spec = resolveExampleSpec(o.method);
   const a = await openExplainedModel(context.store, common.manifestPath, common.checkpoint, context.signal);

@@ -15,6 +15,7 @@ import { relevantLayersOf } from '../../influence/perExampleGradients';
 import { tracInScores } from '../../influence/tracin';
 import { gatherLabels, gatherValues } from '../../run/batches';
 import type { ExplainedModel } from '../explainedModel';
+import { PhaseTimer } from '../phaseTimer';
 import type { ExampleJobContext } from './exampleJobContext';
 import type { ResolvedExampleSpec } from './exampleSpecs';
 import { sketchedScores, sketchRows } from './gradientIndex';
@@ -33,26 +34,6 @@ export interface ImportanceScores {
   index?: GradientIndexUse;
   notes: string[];
   timings: Record<string, number>;
-}
-
-interface Timer {
-  timings: Record<string, number>;
-  time<T>(name: string, work: () => Promise<T>): Promise<T>;
-}
-
-function timer(): Timer {
-  const timings: Record<string, number> = {};
-  return {
-    timings,
-    async time(name, work) {
-      const t0 = performance.now();
-      try {
-        return await work();
-      } finally {
-        timings[name] = (timings[name] ?? 0) + (performance.now() - t0) / 1000;
-      }
-    },
-  };
 }
 
 function splitRows(flat: Float32Array, rows: number, width: number): Float32Array[] {
@@ -94,13 +75,13 @@ async function testRepresentations(subject: ExplainedModel, testIndices: readonl
 
 export async function importanceScores(subject: ExplainedModel, spec: ResolvedExampleSpec, testIndices: readonly number[], context: ExampleJobContext, batchSize?: number): Promise<ImportanceScores> {
   const { run } = subject;
-  const t = timer();
+  const t = new PhaseTimer();
   const report = progressWithEta(context.progress);
   const trainCount = run.train.count;
   const base = { labelFree: run.manifest.loss.kind !== 'crossEntropy', notes: [] as string[], timings: t.timings };
   /** The loss of each checkpoint (a VAE's carries its decoder), loaded once, with the note saying what it is. */
   const lossOf = async (checkpoint: number): Promise<LossSpec> => {
-    const loss = await t.time('loadModels', () => trainingLoss(context.store, run, checkpoint));
+    const loss = await t.run('loadModels', () => trainingLoss(context.store, run, checkpoint));
     base.labelFree = !lossNeedsLabels(loss);
     const note = vaeLossNote(loss);
     if (note && !base.notes.includes(note)) base.notes.push(note);
@@ -109,21 +90,21 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
 
   switch (spec.method) {
     case 'tracin': {
-      const checkpoints = await t.time('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
+      const checkpoints = await t.run('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
       const losses: LossSpec[] = [];
       for (let c = 0; c < checkpoints.length; c++) losses.push(await lossOf(c));
       if (spec.mode === 'sketch') {
-        const index = await t.time('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...(batchSize ? { batchSize } : {}) }));
+        const index = await t.run('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...(batchSize ? { batchSize } : {}) }));
         const built = index.report.filter((r) => r.computedChunks > 0).length;
-        const testRows = await t.time('testGradients', () =>
+        const testRows = await t.run('testGradients', () =>
           Promise.all(checkpoints.map((model, c) => sketchRows(model, run, run.test, 'test', testIndices, spec.sketchDim, batchSize ?? 256, context.signal, losses[c]))),
         );
-        const scores = await t.time('query', async () => testIndices.map((_, i) => Float32Array.from(sketchedScores(index.checkpoints, testRows, i, trainCount))));
+        const scores = await t.run('query', async () => testIndices.map((_, i) => Float32Array.from(sketchedScores(index.checkpoints, testRows, i, trainCount))));
         return { ...base, scores, family: 'gradient', higherIsHelpful: true, index: { sketchDim: spec.sketchDim, built, reused: index.checkpoints.length - built } };
       }
       const relevantLayers = spec.mode === 'lastLayers' ? lastRelevantLayers(subject, spec.lastLayers) : run.manifest.relevantParameters;
       if (spec.mode === 'lastLayers') base.notes.push(`TracIn over the last ${relevantLayers!.length} relevant layer(s): ${relevantLayers!.join(', ')}`);
-      const flat = await t.time('tracin', () =>
+      const flat = await t.run('tracin', () =>
         tracInScores({
           checkpoints: checkpoints.map((model, c) => ({ model, learningRate: run.manifest.checkpoints[c]!.learningRate, loss: losses[c]! })),
           loss: losses[losses.length - 1]!,
@@ -143,7 +124,7 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
         spec.inverse === 'lissa'
           ? ({ kind: 'lissa', options: { depth: spec.depth, damping: spec.damping, batchSize: spec.samples, ...(spec.scale === undefined ? {} : { scale: spec.scale }) } } as const)
           : ({ kind: 'arnoldi', options: { iterations: spec.iterations, rank: spec.rank, damping: spec.damping } } as const);
-      const result = await t.time('influence', () =>
+      const result = await t.run('influence', () =>
         influenceScores({
           model: subject.model,
           loss,
@@ -163,9 +144,9 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       return { ...base, scores: splitRows(result.scores, testIndices.length, trainCount), family: 'gradient', higherIsHelpful: false };
     }
     case 'deepKnn': {
-      const train = await t.time('representations', () => trainRepresentations(subject, context, report));
-      const test = await t.time('representations', () => testRepresentations(subject, testIndices, context));
-      const results = await t.time('query', async () =>
+      const train = await t.run('representations', () => trainRepresentations(subject, context, report));
+      const test = await t.run('representations', () => testRepresentations(subject, testIndices, context));
+      const results = await t.run('query', async () =>
         testIndices.map((_, i) => deepKnn(train, test.values.subarray(i * test.dim, (i + 1) * test.dim), { k: 1, epsilon: DEFAULT_DEEP_KNN_EPSILON })),
       );
       return {
@@ -178,12 +159,12 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       };
     }
     case 'simplex': {
-      const train = await t.time('representations', () => trainRepresentations(subject, context, report));
-      const test = await t.time('representations', () => testRepresentations(subject, testIndices, context));
+      const train = await t.run('representations', () => trainRepresentations(subject, context, report));
+      const test = await t.run('representations', () => testRepresentations(subject, testIndices, context));
       const scores: Float32Array[] = [];
       const distances: Float64Array[] = [];
       const summaries: SimplexSummary[] = [];
-      await t.time('simplex', async () => {
+      await t.run('simplex', async () => {
         for (const [i] of testIndices.entries()) {
           const query = test.values.subarray(i * test.dim, (i + 1) * test.dim);
           const fit = await simplex(train, query, {

@@ -16,6 +16,7 @@ import { rankSuspiciousExamples, type SuspiciousInput } from '../../examples/sus
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
 import { openExplainedModel, type ExplainedModel } from '../explainedModel';
 import { invalidParam, readEnum, readObject, readOptionalInteger } from '../paramReader';
+import { PhaseTimer } from '../phaseTimer';
 import type { ExampleJobContext } from './exampleJobContext';
 import { progressWithEta } from './progressEta';
 import { tracInSelfInfluenceScores } from './selfInfluenceJob';
@@ -74,15 +75,8 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
   if (!labels) invalidParam('manifestPath', `names a training set without labels (${run.train.file}); ranking suspicious labels needs them`);
   const classNames = run.manifest.classNames ?? run.train.labelNames;
   const classes = Math.max(classNames?.length ?? 0, labels.reduce((m, l) => Math.max(m, l + 1), 0));
-  const timings: Record<string, number> = {};
-  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[name] = (performance.now() - t0) / 1000;
-    }
-  };
+  const timer = new PhaseTimer();
+  const timed = <T>(name: string, work: () => Promise<T>): Promise<T> => timer.run(name, work);
   const report = progressWithEta(context.progress);
 
   // Self-influence marks wrong labels only under a loss that reads them: cross-entropy, or the supervised VAE's q(z|x,y) term.
@@ -122,5 +116,5 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
     }
     return out;
   });
-  return { checkpoint: subject.checkpoint, signals, trainCount: run.train.count, trainFile: trainFileOf(run.train), examples, timings, seconds: secondsSince(start) };
+  return { checkpoint: subject.checkpoint, signals, trainCount: run.train.count, trainFile: trainFileOf(run.train), examples, timings: timer.timings, seconds: secondsSince(start) };
 }
