@@ -26,6 +26,7 @@ import { AttributionView } from './attributionView';
 import { ChecksView, type CheckKind } from './checksView';
 import { ExamplesController } from './examplesController';
 import { RequestLane } from './requestLane';
+import { SectionsController } from './sectionsController';
 import { checkSignature, methodText } from './settingsModel';
 import { registerToolkit } from './toolkit';
 import { hostTransport } from './transport';
@@ -55,7 +56,15 @@ function main(): void {
   const save = (): void => {
     if (!init) return;
     const examples = training.state;
-    api.setState({ manifestPath: init.manifestPath, checkpoint, testIndex, ...(settings ? { settings } : {}), checkExamples: checks.exampleCount, ...(examples ? { examples } : {}) });
+    api.setState({
+      manifestPath: init.manifestPath,
+      checkpoint,
+      testIndex,
+      ...(settings ? { settings } : {}),
+      checkExamples: checks.exampleCount,
+      ...(examples ? { examples } : {}),
+      ...(sections.state ?? {}),
+    });
   };
 
   const attribute = (): void => {
@@ -139,6 +148,7 @@ function main(): void {
     attribution.markStale();
     refreshStale();
     training.pick(index, chosen);
+    sections.pick(index, chosen);
     attribute();
   };
 
@@ -171,6 +181,8 @@ function main(): void {
     isCancelled,
   });
 
+  const sections = new SectionsController({ rpc, save: () => save(), errorText, isCancelled });
+
   /** A command opened the panel at a section: scroll it into view, and run it when asked (the comparison needs a choice first). */
   const revealSection = (section: PanelSection, run: boolean, trainIndex?: number): void => {
     const target = document.getElementById(`section-${section}`);
@@ -182,6 +194,7 @@ function main(): void {
     if (run && section === 'units') runCheck('units');
     if (run && section === 'consistency') runCheck('consistency');
     if (run && section === 'suspicious') training.showSuspicious(trainIndex);
+    if (run && (section === 'neon' || section === 'semantic')) sections.run(section);
   };
 
   const ready = async (): Promise<void> => {
@@ -195,6 +208,7 @@ function main(): void {
       attribution.showInit(init);
       checks.showInit(init);
       training.showInit(init);
+      sections.showInit(init);
       view.setBusy(undefined);
       pick(init.testIndex, init.checkpoint);
       if (init.revealSection) revealSection(init.revealSection.section, init.revealSection.run, init.revealSection.trainIndex);
@@ -217,6 +231,7 @@ function main(): void {
     checks,
     training.view,
     training.checks,
+    [sections.neon.element, sections.semantic.element, sections.invariance.element],
   );
   rpc.onNotification(BackendNotification, ({ backend }) => view.setBackend(backend));
   rpc.onNotification(RevealSectionNotification, ({ section, run, trainIndex }) => {

@@ -41,6 +41,8 @@ export class PanelView {
     private readonly checks: ChecksView,
     private readonly examples: ExamplesView,
     private readonly exampleChecks: ExampleChecksView,
+    /** Further sections, after the checks (NEON, semantic Shapley values, invariances). */
+    private readonly sections: readonly HTMLElement[] = [],
   ) {
     this.build();
   }
@@ -99,7 +101,7 @@ export class PanelView {
       this.busy,
     );
 
-    this.content.append(this.attribution.element, this.examples.element, this.checks.unitsSection, this.checks.checksSection, this.exampleChecks.element);
+    this.content.append(this.attribution.element, this.examples.element, this.checks.unitsSection, this.checks.checksSection, this.exampleChecks.element, ...this.sections);
     this.root.replaceChildren(el('header', {}, this.title, this.backend), controls, this.error, this.content);
 
     this.prev.addEventListener('click', () => this.step(-1));
