@@ -10,7 +10,7 @@ import { SUSPICION_SIGNALS, type SuspiciousResult, type SuspicionSignal, type Su
 import type { LossSpec } from '../../../protocol/manifest';
 import { heldOutProbabilities } from '../../examples/heldOutProbe';
 import { outputNames } from '../../losses/perExampleLoss';
-import { lossNeedsLabels, vaePartsOf } from '../../losses/vaeLoss';
+import { vaePartsOf } from '../../losses/vaeLoss';
 import { checkpointIndexOf, trainingLoss } from '../../run/vaeParts';
 import { rankSuspiciousExamples, type SuspiciousInput } from '../../examples/suspicious';
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
@@ -79,9 +79,11 @@ export async function suspicious(params: unknown, context: ExampleJobContext): P
   const timed = <T>(name: string, work: () => Promise<T>): Promise<T> => timer.run(name, work);
   const report = progressWithEta(context.progress);
 
-  // Self-influence marks wrong labels only under a loss that reads them: cross-entropy, or the supervised VAE's q(z|x,y) term.
+  // Self-influence marks wrong labels only when the loss is mostly about the labels: a classifier's cross-entropy.
+  // Under a generative loss the reconstruction term dominates it, even when a label term is present: on the demo's
+  // supervised VAE, scoring it lowered precision@300 on the flipped labels from 0.77 to 0.56.
   const loss = await timed('loadModels', () => trainingLoss(context.store, run, checkpointIndexOf(run, subject.checkpointFile)));
-  const input: SuspiciousInput = { labels, scoreSelfInfluence: lossNeedsLabels(loss), ...(classNames ? { classNames } : {}) };
+  const input: SuspiciousInput = { labels, scoreSelfInfluence: loss.kind === 'crossEntropy', ...(classNames ? { classNames } : {}) };
   if (signals.includes('selfInfluence')) input.selfInfluence = await timed('selfInfluence', () => tracInSelfInfluenceScores(subject, context, common.batchSize));
   const needsRepresentations = signals.includes('neighbourDisagreement') || signals.includes('lowLabelProbability');
   const representations = needsRepresentations
