@@ -588,7 +588,7 @@ export interface SuspiciousTrainingExample {
   line?: number;
   label: number;
   labelName?: string;
-  /** Mean percentile of the scored signals, 0..100 (self-influence is shown but not scored under a label-free loss). */
+  /** Mean percentile of the scored signals, 0..100 (self-influence is scored only under a cross-entropy loss; otherwise it is shown but not scored). */
   score: number;
   reasons: SuspicionReasonInfo[];
   suggestedLabel?: number;
