@@ -10,7 +10,7 @@ import { PAGE_ENVELOPE_TAG, PanelReadyRequest, defaultExampleSettings, PanelExam
 import { mulberry32 } from '../../../src/engine/attribution/random';
 import { harness } from './fixtures/panelHarness';
 
-const METHODS = ['panel/explain', 'panel/reveal', 'panel/attribute', 'panel/units', 'panel/consistency', 'panel/sanity', 'panel/exampleImportance', 'panel/buildIndex', 'panel/suspicious', 'panel/exampleConsistency', 'panel/compareExamples', 'panel/nope', '__proto__', ''];
+const METHODS = ['panel/explain', 'panel/reveal', 'panel/attribute', 'panel/units', 'panel/consistency', 'panel/sanity', 'panel/exampleImportance', 'panel/buildIndex', 'panel/suspicious', 'panel/exampleConsistency', 'panel/compareExamples', 'panel/neon', 'panel/semantic', 'panel/invariance', 'panel/nope', '__proto__', ''];
 
 function junkValue(random: () => number, depth = 0): unknown {
   const pick = Math.floor(random() * 14);
