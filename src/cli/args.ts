@@ -1,5 +1,11 @@
 /** Command-line parsing for `modeldebug`, kept pure so it can be tested. */
 import type { BackendName } from '../protocol/engineProtocol';
+import { PLAIN_ERRORS, readCommandLine, type FlagReader } from './commandLine';
+import { plainEngineFlagReader } from './engineFlags';
+import { commaList, firstIndices, nonEmpty, nonNegativeInt } from './flagReader';
+import { UsageError } from './usageError';
+
+export { UsageError };
 
 export interface ExplainCommand {
   command: 'explain';
@@ -153,58 +159,42 @@ common options:
   --checkpoint <path>    the checkpoint to explain, as written in the manifest (default: the last)
   --backend <name>       force a TensorFlow.js backend: tensorflow, wasm or cpu`;
 
-export class UsageError extends Error {}
-
-function positiveInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer, got ${value ?? 'nothing'}`);
-  return n;
+/**
+ * explain has always read a blank number as 0 (`--indices ''` is [0], `--steps ''` is 0); kept as it was.
+ * Every other command refuses a blank number.
+ */
+function blankAsZero(flag: string, value: string | undefined): number {
+  return nonNegativeInt(flag, value !== undefined && value.trim() === '' ? '0' : value);
 }
 
 export function parseArgs(argv: string[]): ExplainCommand {
   const [command, ...rest] = argv;
   if (command !== 'explain') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
-  let manifest: string | undefined;
-  const parsed: Omit<ExplainCommand, 'manifest'> = { command: 'explain', indices: [0, 1, 2, 3, 4, 5, 6, 7] };
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const value = (): string | undefined => rest[++i];
-    switch (arg) {
+  const parsed: Omit<ExplainCommand, 'manifest'> = { command: 'explain', indices: firstIndices(8) };
+  const explainFlag: FlagReader = (flag, value) => {
+    switch (flag) {
       case '--out':
-        parsed.out = value();
-        if (!parsed.out) throw new UsageError('--out needs a folder');
-        break;
+        parsed.out = nonEmpty(flag, value(), 'a folder');
+        return true;
       case '--examples': {
-        const n = positiveInt(arg, value());
+        const n = blankAsZero(flag, value());
         if (n === 0) throw new UsageError('--examples must be at least 1');
-        parsed.indices = Array.from({ length: n }, (_, k) => k);
-        break;
+        parsed.indices = firstIndices(n);
+        return true;
       }
       case '--indices':
-        parsed.indices = (value() ?? '').split(',').map((s) => positiveInt(arg, s.trim()));
-        break;
+        parsed.indices = commaList(flag, value() ?? '', blankAsZero);
+        return true;
       case '--steps':
-        parsed.steps = positiveInt(arg, value());
-        break;
+        parsed.steps = blankAsZero(flag, value());
+        return true;
       case '--top-k':
-        parsed.topK = positiveInt(arg, value());
-        break;
-      case '--checkpoint':
-        parsed.checkpoint = value();
-        if (!parsed.checkpoint) throw new UsageError('--checkpoint needs a path');
-        break;
-      case '--backend': {
-        const name = value();
-        if (name !== 'tensorflow' && name !== 'wasm' && name !== 'cpu') throw new UsageError('--backend must be tensorflow, wasm or cpu');
-        parsed.backend = name;
-        break;
-      }
+        parsed.topK = blankAsZero(flag, value());
+        return true;
       default:
-        if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-        if (manifest) throw new UsageError(`unexpected argument ${arg}`);
-        manifest = arg;
+        return false;
     }
-  }
-  if (!manifest) throw new UsageError('missing <manifest>');
+  };
+  const manifest = readCommandLine(rest, [explainFlag, plainEngineFlagReader(parsed)], PLAIN_ERRORS);
   return { ...parsed, manifest };
 }

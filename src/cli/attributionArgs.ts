@@ -1,6 +1,9 @@
 /** Command-line parsing for `modeldebug attribute` and `modeldebug checks`; pure, so it can be tested. */
 import { ATTRIBUTE_METHOD_NAMES, type AttributeMethodName, type AttributeMethodSpec, type AttributeTargetSpec, type BackendName } from '../protocol/engineProtocol';
-import { UsageError } from './args';
+import { PLAIN_ERRORS, readCommandLine, type FlagReader } from './commandLine';
+import { plainEngineFlagReader } from './engineFlags';
+import { commaList, firstIndices, lookUpName, nameTable, nonEmpty, nonNegativeInt, positiveInt, squash, uniqueIndices } from './flagReader';
+import { UsageError } from './usageError';
 
 /** A baseline as given on the command line; a file is read by the CLI before the request. */
 export type BaselineArg =
@@ -47,27 +50,12 @@ export interface ChecksCommand extends MethodOptions {
 export const DEFAULT_BLUR_SIGMA = 2;
 const DEFAULT_CHECK_EXAMPLES = 8;
 
-function squash(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
-}
-
-const METHOD_ALIASES: Record<string, AttributeMethodName> = {
-  ...Object.fromEntries(ATTRIBUTE_METHOD_NAMES.map((m) => [squash(m), m])),
-  ig: 'integratedGradients',
-  gradshap: 'gradientShap',
-  gxi: 'gradientXInput',
-};
+const METHOD_NAMES = nameTable(ATTRIBUTE_METHOD_NAMES, { ig: 'integratedGradients', gradshap: 'gradientShap', gxi: 'gradientXInput' });
 
 export function parseMethodArg(value: string | undefined): AttributeMethodName {
-  const method = value === undefined ? undefined : METHOD_ALIASES[squash(value)];
+  const method = lookUpName(METHOD_NAMES, value);
   if (!method) throw new UsageError(`--method must be one of ${ATTRIBUTE_METHOD_NAMES.join(', ')}, got ${value ?? 'nothing'}`);
   return method;
-}
-
-function nonNegativeInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer, got ${value ?? 'nothing'}`);
-  return n;
 }
 
 export function parseTargetArg(value: string | undefined, allowAllUnits = true): AttributeTargetSpec {
@@ -147,63 +135,43 @@ export function methodSpec(options: Pick<MethodOptions, 'method' | 'steps' | 'sa
   return spec;
 }
 
-/** Parses the flags every attribution command shares; returns false for a flag it does not know. */
-function sharedFlag(arg: string, value: () => string | undefined, parsed: Partial<MethodOptions>): boolean {
-  switch (arg) {
-    case '--method':
-      parsed.method = parseMethodArg(value());
-      return true;
-    case '--steps':
-      parsed.steps = nonNegativeInt(arg, value());
-      if (parsed.steps === 0) throw new UsageError('--steps must be at least 1');
-      return true;
-    case '--samples':
-      parsed.samples = nonNegativeInt(arg, value());
-      if (parsed.samples === 0) throw new UsageError('--samples must be at least 1');
-      return true;
-    case '--baseline':
-      parsed.baseline = parseBaselineArg(value());
-      return true;
-    case '--settings':
-      parsed.settings = parseSettings(value());
-      return true;
-    case '--checkpoint':
-      parsed.checkpoint = value();
-      if (!parsed.checkpoint) throw new UsageError('--checkpoint needs a path');
-      return true;
-    case '--out':
-      parsed.out = value();
-      if (!parsed.out) throw new UsageError('--out needs a file name');
-      return true;
-    case '--backend': {
-      const name = value();
-      if (name !== 'tensorflow' && name !== 'wasm' && name !== 'cpu') throw new UsageError('--backend must be tensorflow, wasm or cpu');
-      parsed.backend = name;
-      return true;
+/** The flags every attribution command shares, into `parsed`. */
+function methodFlagReader(parsed: Partial<MethodOptions>): FlagReader {
+  return (flag, value) => {
+    switch (flag) {
+      case '--method':
+        parsed.method = parseMethodArg(value());
+        return true;
+      case '--steps':
+        parsed.steps = positiveInt(flag, value());
+        return true;
+      case '--samples':
+        parsed.samples = positiveInt(flag, value());
+        return true;
+      case '--baseline':
+        parsed.baseline = parseBaselineArg(value());
+        return true;
+      case '--settings':
+        parsed.settings = parseSettings(value());
+        return true;
+      case '--out':
+        parsed.out = nonEmpty(flag, value(), 'a file name');
+        return true;
+      default:
+        return false;
     }
-    default:
-      return false;
-  }
+  };
 }
 
-function walk(rest: string[], own: (arg: string, value: () => string | undefined) => boolean, parsed: Partial<MethodOptions>): string {
-  let manifest: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const value = (): string | undefined => rest[++i];
-    if (sharedFlag(arg, value, parsed) || own(arg, value)) continue;
-    if (arg.startsWith('--')) throw new UsageError(`unknown option ${arg}`);
-    if (manifest) throw new UsageError(`unexpected argument ${arg}`);
-    manifest = arg;
-  }
-  if (!manifest) throw new UsageError('missing <manifest>');
-  return manifest;
+/** The manifest, with the shared flags and then `own` read into `parsed`. */
+function readAttributionCommandLine(rest: string[], own: FlagReader, parsed: Partial<MethodOptions>): string {
+  return readCommandLine(rest, [methodFlagReader(parsed), plainEngineFlagReader(parsed), own], PLAIN_ERRORS);
 }
 
 /** `modeldebug attribute <manifest> --method <name> [...]`; argv starts after the command name. */
 export function parseAttributeArgs(rest: string[]): AttributeCommand {
   const parsed: Partial<AttributeCommand> = {};
-  const manifest = walk(
+  const manifest = readAttributionCommandLine(
     rest,
     (arg, value) => {
       if (arg === '--target') parsed.target = parseTargetArg(value());
@@ -219,28 +187,20 @@ export function parseAttributeArgs(rest: string[]): AttributeCommand {
   return command;
 }
 
-function indexList(flag: string, value: string | undefined): number[] {
-  const indices = (value ?? '').split(',').map((s) => nonNegativeInt(flag, s.trim()));
-  if (new Set(indices).size !== indices.length) throw new UsageError(`${flag} repeats an index`);
-  return indices;
-}
-
 /** `modeldebug checks <manifest> [...]`; argv starts after the command name. */
 export function parseChecksArgs(rest: string[]): ChecksCommand {
   const parsed: Partial<ChecksCommand> = {};
-  const manifest = walk(
+  const manifest = readAttributionCommandLine(
     rest,
     (arg, value) => {
       switch (arg) {
         case '--indices':
-          parsed.indices = indexList(arg, value());
+          // A blank list is read as one blank index: "needs a non-negative integer".
+          parsed.indices = uniqueIndices(arg, commaList(arg, value() ?? '', nonNegativeInt));
           return true;
-        case '--examples': {
-          const n = nonNegativeInt(arg, value());
-          if (n === 0) throw new UsageError('--examples must be at least 1');
-          parsed.indices = Array.from({ length: n }, (_, k) => k);
+        case '--examples':
+          parsed.indices = firstIndices(positiveInt(arg, value()));
           return true;
-        }
         case '--target':
           parsed.target = parseTargetArg(value(), false);
           return true;
@@ -248,12 +208,10 @@ export function parseChecksArgs(rest: string[]): ChecksCommand {
           parsed.sanityIndex = nonNegativeInt(arg, value());
           return true;
         case '--compare':
-          parsed.compare = value();
-          if (!parsed.compare) throw new UsageError('--compare needs a manifest');
+          parsed.compare = nonEmpty(arg, value(), 'a manifest');
           return true;
         case '--compare-checkpoint':
-          parsed.compareCheckpoint = value();
-          if (!parsed.compareCheckpoint) throw new UsageError('--compare-checkpoint needs a path');
+          parsed.compareCheckpoint = nonEmpty(arg, value(), 'a path');
           return true;
         default:
           return false;
@@ -267,7 +225,7 @@ export function parseChecksArgs(rest: string[]): ChecksCommand {
     manifest,
     method: parsed.method ?? 'integratedGradients',
     target: parsed.target ?? { kind: 'labelFree' },
-    indices: parsed.indices ?? Array.from({ length: DEFAULT_CHECK_EXAMPLES }, (_, k) => k),
+    indices: parsed.indices ?? firstIndices(DEFAULT_CHECK_EXAMPLES),
   };
   methodSpec(command);
   return command;

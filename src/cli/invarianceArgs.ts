@@ -3,11 +3,14 @@
  * params it becomes. Pure, so it can be tested; every error names the flag.
  */
 import * as path from 'node:path';
-import { MAX_INVARIANCE_CURVE_EXAMPLES, MAX_INVARIANCE_EXAMPLES, type BackendName, type InvarianceKind, type InvarianceParams } from '../protocol/engineProtocol';
-import { UsageError } from './args';
-import { indexList } from './exampleArgs';
+import { MAX_INVARIANCE_CURVE_EXAMPLES, MAX_INVARIANCE_EXAMPLES, type InvarianceKind, type InvarianceParams } from '../protocol/engineProtocol';
+import { namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
+import { definedFields } from './definedFields';
+import { engineFlagReader, NEON_COMMAND_WORDING, type EngineFlags } from './engineFlags';
+import { choice, firstIndices, indexList, intAtLeast, nonNegativeNumber, positiveNumber, requiredList, seed, text } from './flagReader';
+import { UsageError } from './usageError';
 
-export interface InvarianceCommand {
+export interface InvarianceCommand extends EngineFlags {
   command: 'invariance';
   manifest: string;
   kind: InvarianceKind;
@@ -26,10 +29,6 @@ export interface InvarianceCommand {
   stepSize?: number;
   maxStep?: number;
   criterion?: 'latent' | 'decoded';
-  checkpoint?: string;
-  backend?: BackendName;
-  batchSize?: number;
-  json?: string;
   out?: string;
 }
 
@@ -50,46 +49,11 @@ const FLAG_KINDS: Record<string, readonly InvarianceKind[]> = {
   '--criterion': ['counterfactuals'],
 };
 
-function nonNegativeInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer, got ${value ?? 'nothing'}`);
-  return n;
-}
-
-function positiveInt(flag: string, value: string | undefined): number {
-  const n = nonNegativeInt(flag, value);
-  if (n < 1) throw new UsageError(`${flag} must be at least 1, got ${n}`);
-  return n;
-}
-
-function number(flag: string, value: string | undefined, positive: boolean): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n < 0 || (positive && n === 0)) {
-    throw new UsageError(`${flag} needs a ${positive ? 'positive' : 'non-negative'} number, got ${value ?? 'nothing'}`);
-  }
-  return n;
-}
-
-function text(flag: string, value: string | undefined, what: string): string {
-  if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${flag} needs ${what}`);
-  return value;
-}
-
-function choice<T extends string>(flag: string, value: string | undefined, choices: readonly T[]): T {
-  const picked = choices.find((c) => c === value?.toLowerCase());
-  if (picked === undefined) throw new UsageError(`${flag} must be one of ${choices.join(', ')}; got ${value ?? 'nothing'}`);
-  return picked;
-}
-
 /** `modeldebug invariance <manifest> --kind samples|curve|counterfactuals|divergence [...]`; argv starts after the command name. */
 export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
   const parsed: Partial<InvarianceCommand> = {};
   const seen: string[] = [];
-  let manifest: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const value = (): string | undefined => rest[++i];
-    if (arg.startsWith('-')) seen.push(arg);
+  const invarianceFlag: FlagReader = (arg, value) => {
     switch (arg) {
       case '--kind':
         parsed.kind = choice(arg, value(), KINDS);
@@ -98,64 +62,48 @@ export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
         parsed.indices = indexList(arg, value());
         break;
       case '--examples':
-        parsed.examples = positiveInt(arg, value());
+        parsed.examples = intAtLeast(arg, value());
         break;
-      case '--sigma': {
-        const raw = value();
-        if (raw === undefined || raw.trim() === '') throw new UsageError('--sigma needs a positive number (or, for --kind curve, a comma-separated list)');
-        parsed.sigmas = raw.split(',').map((s) => number(arg, s.trim(), true));
+      case '--sigma':
+        parsed.sigmas = requiredList(arg, value(), 'a positive number (or, for --kind curve, a comma-separated list)', positiveNumber);
         break;
-      }
       case '--count':
-        parsed.count = positiveInt(arg, value());
+        parsed.count = intAtLeast(arg, value());
         break;
       case '--seed':
-        parsed.seed = nonNegativeInt(arg, value());
-        if (parsed.seed > 2 ** 32 - 1) throw new UsageError(`--seed must be at most ${2 ** 32 - 1}`);
+        parsed.seed = seed(arg, value());
         break;
       case '--background':
-        parsed.background = positiveInt(arg, value());
+        parsed.background = intAtLeast(arg, value());
         break;
       case '--samples':
-        parsed.samples = positiveInt(arg, value());
+        parsed.samples = intAtLeast(arg, value());
         break;
       case '--noise':
-        parsed.noise = number(arg, value(), false);
+        parsed.noise = nonNegativeNumber(arg, value());
         break;
       case '--baseline':
         parsed.baseline = choice(arg, value(), ['train', 'invariant'] as const);
         break;
       case '--step-size':
-        parsed.stepSize = number(arg, value(), true);
+        parsed.stepSize = positiveNumber(arg, value());
         break;
       case '--max-step':
-        parsed.maxStep = number(arg, value(), true);
+        parsed.maxStep = positiveNumber(arg, value());
         break;
       case '--criterion':
         parsed.criterion = choice(arg, value(), ['latent', 'decoded'] as const);
-        break;
-      case '--checkpoint':
-        parsed.checkpoint = text(arg, value(), 'a checkpoint path as written in the manifest');
-        break;
-      case '--backend':
-        parsed.backend = choice(arg, value(), ['tensorflow', 'wasm', 'cpu'] as const);
-        break;
-      case '--batch-size':
-        parsed.batchSize = positiveInt(arg, value());
-        break;
-      case '--json':
-        parsed.json = text(arg, value(), 'a file name');
         break;
       case '--out':
         parsed.out = text(arg, value(), 'a folder for the PNGs');
         break;
       default:
-        if (arg.startsWith('-')) throw new UsageError(`invariance has no option ${arg}`);
-        if (manifest) throw new UsageError(`unexpected argument ${arg}`);
-        manifest = arg;
+        return false;
     }
-  }
-  if (!manifest) throw new UsageError('invariance needs a <manifest> (a supervised VAE run)');
+    seen.push(arg);
+    return true;
+  };
+  const manifest = readCommandLine(rest, [invarianceFlag, engineFlagReader(parsed, NEON_COMMAND_WORDING)], namedCommandErrors('invariance', ' (a supervised VAE run)'));
   const kind = parsed.kind;
   if (!kind) throw new UsageError(`invariance needs --kind ${KINDS.join('|')}`);
   for (const flag of seen) {
@@ -166,7 +114,7 @@ export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
   if (kind === 'divergence' && parsed.sigmas && parsed.baseline !== 'invariant') throw new UsageError('--sigma applies to --baseline invariant (the invariant samples), not train');
   if (kind === 'curve' && parsed.indices && parsed.examples !== undefined) throw new UsageError('--examples and --indices both pick the curve\'s test examples; give one');
   const command: InvarianceCommand = { ...parsed, command: 'invariance', manifest, kind };
-  if (kind !== 'curve' && !command.indices) command.indices = Array.from({ length: DEFAULT_INVARIANCE_CLI_INDICES }, (_, k) => k);
+  if (kind !== 'curve' && !command.indices) command.indices = firstIndices(DEFAULT_INVARIANCE_CLI_INDICES);
   const max = kind === 'curve' ? MAX_INVARIANCE_CURVE_EXAMPLES : MAX_INVARIANCE_EXAMPLES;
   if (command.indices && command.indices.length > max) throw new UsageError(`--indices: at most ${max} test examples for --kind ${kind}, got ${command.indices.length}`);
   if (command.examples !== undefined && command.examples > max) throw new UsageError(`--examples: at most ${max}, got ${command.examples}`);
@@ -175,46 +123,18 @@ export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
 
 /** The `vae/invariance` params of a parsed command. */
 export function invarianceParams(command: InvarianceCommand): InvarianceParams {
-  const common = {
-    manifestPath: path.resolve(command.manifest),
-    ...(command.checkpoint !== undefined ? { checkpoint: command.checkpoint } : {}),
-    ...(command.seed !== undefined ? { seed: command.seed } : {}),
-    ...(command.batchSize !== undefined ? { batchSize: command.batchSize } : {}),
-  };
-  const sigma = command.sigmas?.[0];
-  const indices = command.indices ?? [];
+  const { checkpoint, seed, batchSize, count, examples, sigmas, background, stepSize, maxStep, criterion, baseline, samples, noise } = command;
+  const common = { manifestPath: path.resolve(command.manifest), ...definedFields({ checkpoint, seed, batchSize }) };
+  const sigma = sigmas?.[0];
+  const testIndices = command.indices ?? [];
   switch (command.kind) {
     case 'samples':
-      return { ...common, kind: 'samples', testIndices: indices, ...(command.count !== undefined ? { count: command.count } : {}), ...(sigma !== undefined ? { sigma } : {}) };
+      return { ...common, kind: 'samples', testIndices, ...definedFields({ count, sigma }) };
     case 'curve':
-      return {
-        ...common,
-        kind: 'curve',
-        ...(command.indices ? { testIndices: command.indices } : {}),
-        ...(command.examples !== undefined ? { examples: command.examples } : {}),
-        ...(command.sigmas ? { sigmas: command.sigmas } : {}),
-        ...(command.count !== undefined ? { count: command.count } : {}),
-      };
+      return { ...common, kind: 'curve', ...definedFields({ testIndices: command.indices, examples, sigmas, count }) };
     case 'counterfactuals':
-      return {
-        ...common,
-        kind: 'counterfactuals',
-        testIndices: indices,
-        ...(command.background !== undefined ? { background: command.background } : {}),
-        ...(command.stepSize !== undefined ? { stepSize: command.stepSize } : {}),
-        ...(command.maxStep !== undefined ? { maxStep: command.maxStep } : {}),
-        ...(command.criterion !== undefined ? { criterion: command.criterion } : {}),
-      };
+      return { ...common, kind: 'counterfactuals', testIndices, ...definedFields({ background, stepSize, maxStep, criterion }) };
     case 'divergence':
-      return {
-        ...common,
-        kind: 'divergence',
-        testIndices: indices,
-        ...(command.baseline !== undefined ? { baseline: command.baseline } : {}),
-        ...(command.background !== undefined ? { background: command.background } : {}),
-        ...(sigma !== undefined ? { sigma } : {}),
-        ...(command.samples !== undefined ? { samples: command.samples } : {}),
-        ...(command.noise !== undefined ? { noise: command.noise } : {}),
-      };
+      return { ...common, kind: 'divergence', testIndices, ...definedFields({ baseline, background, sigma, samples, noise }) };
   }
 }

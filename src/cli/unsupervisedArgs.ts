@@ -6,21 +6,19 @@ import * as path from 'node:path';
 import {
   MAX_NEON_EXAMPLES,
   MAX_SEMANTIC_EXAMPLES,
-  type BackendName,
   type NeonExplained,
   type NeonParams,
   type NeonSpace,
   type SemanticShapleyParams,
 } from '../protocol/engineProtocol';
-import { UsageError } from './args';
-import { indexList } from './exampleArgs';
+import { namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
+import { definedFields } from './definedFields';
+import { engineFlagReader, NEON_COMMAND_WORDING, testIndicesReader, type EngineFlags } from './engineFlags';
+import { choice, firstIndices, intAtLeast, nonNegativeInt, positiveNumber, seed, text } from './flagReader';
+import { UsageError } from './usageError';
 
-interface Common {
+interface Common extends EngineFlags {
   manifest: string;
-  checkpoint?: string;
-  backend?: BackendName;
-  batchSize?: number;
-  json?: string;
   indices: number[];
   seed?: number;
 }
@@ -58,81 +56,15 @@ export type UnsupervisedCommand = NeonCommand | SemanticCommand;
 export const DEFAULT_NEON_INDICES = 8;
 export const DEFAULT_KMEANS_K = 10;
 
-function nonNegativeInt(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`${flag} needs a non-negative integer, got ${value ?? 'nothing'}`);
-  return n;
-}
-
-function positiveInt(flag: string, value: string | undefined, min = 1): number {
-  const n = nonNegativeInt(flag, value);
-  if (n < min) throw new UsageError(`${flag} must be at least ${min}, got ${n}`);
-  return n;
-}
-
-function positiveNumber(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} needs a positive number, got ${value ?? 'nothing'}`);
-  return n;
-}
-
-function text(flag: string, value: string | undefined, what: string): string {
-  if (value === undefined || value === '' || value.startsWith('--')) throw new UsageError(`${flag} needs ${what}`);
-  return value;
-}
-
-function choice<T extends string>(flag: string, value: string | undefined, choices: Record<string, T>): T {
-  const picked = value === undefined ? undefined : choices[value.toLowerCase()];
-  if (picked === undefined) throw new UsageError(`${flag} must be one of ${Object.keys(choices).join(', ')}; got ${value ?? 'nothing'}`);
-  return picked;
-}
-
-function range(n: number): number[] {
-  return Array.from({ length: n }, (_, k) => k);
-}
-
-/** Flags both commands take; false for one they do not know. */
-function commonFlag(arg: string, value: () => string | undefined, parsed: Partial<Common>): boolean {
-  switch (arg) {
-    case '--checkpoint':
-      parsed.checkpoint = text(arg, value(), 'a checkpoint path as written in the manifest');
-      return true;
-    case '--backend':
-      parsed.backend = choice(arg, value(), { tensorflow: 'tensorflow', wasm: 'wasm', cpu: 'cpu' } as const);
-      return true;
-    case '--batch-size':
-      parsed.batchSize = positiveInt(arg, value());
-      return true;
-    case '--json':
-      parsed.json = text(arg, value(), 'a file name');
-      return true;
-    case '--indices':
-      parsed.indices = indexList(arg, value());
-      return true;
-    case '--examples':
-      parsed.indices = range(positiveInt(arg, value()));
-      return true;
-    case '--seed':
-      parsed.seed = nonNegativeInt(arg, value());
-      if (parsed.seed > 2 ** 32 - 1) throw new UsageError(`--seed must be at most ${2 ** 32 - 1}`);
-      return true;
-    default:
-      return false;
-  }
-}
-
-function walk(command: string, rest: string[], own: (arg: string, value: () => string | undefined) => boolean, parsed: Partial<Common>): string {
-  let manifest: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i]!;
-    const value = (): string | undefined => rest[++i];
-    if (commonFlag(arg, value, parsed) || own(arg, value)) continue;
-    if (arg.startsWith('-')) throw new UsageError(`${command} has no option ${arg}`);
-    if (manifest) throw new UsageError(`unexpected argument ${arg}`);
-    manifest = arg;
-  }
-  if (!manifest) throw new UsageError(`${command} needs a <manifest>`);
-  return manifest;
+/** The manifest, with the engine flags, the test examples, --seed and then `own` read into `parsed`. */
+function readUnsupervisedCommandLine(command: string, rest: string[], own: FlagReader, parsed: Partial<Common>): string {
+  const seedFlag: FlagReader = (flag, value) => {
+    if (flag !== '--seed') return false;
+    parsed.seed = seed(flag, value());
+    return true;
+  };
+  const readers = [engineFlagReader(parsed, NEON_COMMAND_WORDING), testIndicesReader((indices) => (parsed.indices = indices), NEON_COMMAND_WORDING.count), seedFlag, own];
+  return readCommandLine(rest, readers, namedCommandErrors(command));
 }
 
 function checkCount(flagNames: string, indices: number[], max: number): void {
@@ -151,7 +83,7 @@ const EXPLAINED: Record<string, NeonExplained> = {
 /** `modeldebug neon <manifest> --model kmeans|kde [...]`; argv starts after the command name. */
 export function parseNeonArgs(rest: string[]): NeonCommand {
   const parsed: Partial<NeonCommand> = {};
-  const manifest = walk(
+  const manifest = readUnsupervisedCommandLine(
     'neon',
     rest,
     (arg, value) => {
@@ -166,10 +98,10 @@ export function parseNeonArgs(rest: string[]): NeonCommand {
           parsed.explain = choice(arg, value(), EXPLAINED);
           return true;
         case '--k':
-          parsed.k = positiveInt(arg, value(), 2);
+          parsed.k = intAtLeast(arg, value(), 2);
           return true;
         case '--n-init':
-          parsed.nInit = positiveInt(arg, value());
+          parsed.nInit = intAtLeast(arg, value());
           return true;
         case '--gamma':
           parsed.gamma = positiveNumber(arg, value());
@@ -178,13 +110,13 @@ export function parseNeonArgs(rest: string[]): NeonCommand {
           parsed.beta = positiveNumber(arg, value());
           return true;
         case '--features':
-          parsed.features = positiveInt(arg, value());
+          parsed.features = intAtLeast(arg, value());
           return true;
         case '--draws':
-          parsed.draws = positiveInt(arg, value(), 2);
+          parsed.draws = intAtLeast(arg, value(), 2);
           return true;
         case '--fit-examples':
-          parsed.fitExamples = positiveInt(arg, value(), 2);
+          parsed.fitExamples = intAtLeast(arg, value(), 2);
           return true;
         default:
           return false;
@@ -206,7 +138,7 @@ export function parseNeonArgs(rest: string[]): NeonCommand {
     if (parsed.features !== undefined) throw new UsageError('--features applies to --explain inlier');
     if (parsed.draws !== undefined) throw new UsageError('--draws applies to --explain inlier');
   } else if (parsed.beta !== undefined) throw new UsageError('--beta applies to --explain cluster and outlier, not inlier');
-  const indices = parsed.indices ?? range(DEFAULT_NEON_INDICES);
+  const indices = parsed.indices ?? firstIndices(DEFAULT_NEON_INDICES);
   checkCount('--indices/--examples', indices, MAX_NEON_EXAMPLES);
   return { ...parsed, command: 'neon', manifest, model, space: parsed.space ?? 'input', explain, indices };
 }
@@ -214,7 +146,7 @@ export function parseNeonArgs(rest: string[]): NeonCommand {
 /** `modeldebug semantic <manifest> [--representation fourier|vae] [...]`. */
 export function parseSemanticArgs(rest: string[]): SemanticCommand {
   const parsed: Partial<SemanticCommand> = {};
-  const manifest = walk(
+  const manifest = readUnsupervisedCommandLine(
     'semantic',
     rest,
     (arg, value) => {
@@ -223,7 +155,7 @@ export function parseSemanticArgs(rest: string[]): SemanticCommand {
           parsed.representation = choice(arg, value(), { fourier: 'fourier', vae: 'vae' } as const);
           return true;
         case '--bins':
-          parsed.bins = positiveInt(arg, value());
+          parsed.bins = intAtLeast(arg, value());
           return true;
         case '--vae-manifest':
           parsed.vaeManifest = text(arg, value(), 'the VAE run manifest');
@@ -238,13 +170,13 @@ export function parseSemanticArgs(rest: string[]): SemanticCommand {
           parsed.classIndex = nonNegativeInt(arg, value());
           return true;
         case '--background':
-          parsed.background = positiveInt(arg, value());
+          parsed.background = intAtLeast(arg, value());
           return true;
         case '--method':
           parsed.method = choice(arg, value(), { auto: 'auto', exact: 'exact', permutation: 'permutation' } as const);
           return true;
         case '--samples': {
-          const samples = positiveInt(arg, value(), 2);
+          const samples = intAtLeast(arg, value(), 2);
           if (samples % 2 !== 0) throw new UsageError(`--samples must be even (permutations are paired with their reverses), got ${samples}`);
           parsed.samples = samples;
           return true;
@@ -261,7 +193,7 @@ export function parseSemanticArgs(rest: string[]): SemanticCommand {
     throw new UsageError(`${parsed.vaeManifest !== undefined ? '--vae-manifest' : '--vae-checkpoint'} applies to --representation vae`);
   }
   if (parsed.samples !== undefined && parsed.method === 'exact') throw new UsageError('--samples applies to --method permutation (or auto above 12 features), not exact');
-  const indices = parsed.indices ?? range(DEFAULT_NEON_INDICES);
+  const indices = parsed.indices ?? firstIndices(DEFAULT_NEON_INDICES);
   checkCount('--indices/--examples', indices, MAX_SEMANTIC_EXAMPLES);
   return { ...parsed, command: 'semantic', manifest, representation, scope: parsed.scope ?? 'local', indices };
 }
@@ -277,10 +209,8 @@ export function neonParams(command: NeonCommand): NeonParams {
   };
   if (params.model.kind === 'kmeans' && command.nInit !== undefined) params.model.nInit = command.nInit;
   if (params.model.kind === 'kde' && command.gamma !== undefined) params.model.gamma = command.gamma;
-  for (const key of ['checkpoint', 'batchSize', 'seed', 'beta', 'features', 'draws', 'fitExamples'] as const) {
-    if (command[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = command[key];
-  }
-  return params;
+  const { checkpoint, batchSize, seed, beta, features, draws, fitExamples } = command;
+  return { ...params, ...definedFields({ checkpoint, batchSize, seed, beta, features, draws, fitExamples }) };
 }
 
 /** The `semantic/shapley` params of a parsed command. */
@@ -297,10 +227,8 @@ export function semanticParams(command: SemanticCommand): SemanticShapleyParams 
     if (command.vaeManifest !== undefined) params.representation.manifestPath = path.resolve(command.vaeManifest);
     if (command.vaeCheckpoint !== undefined) params.representation.checkpoint = command.vaeCheckpoint;
   }
-  for (const key of ['checkpoint', 'batchSize', 'seed', 'background', 'method', 'samples'] as const) {
-    if (command[key] !== undefined) (params as unknown as Record<string, unknown>)[key] = command[key];
-  }
-  return params;
+  const { checkpoint, batchSize, seed, background, method, samples } = command;
+  return { ...params, ...definedFields({ checkpoint, batchSize, seed, background, method, samples }) };
 }
 
 export const UNSUPERVISED_COMMANDS = ['neon', 'semantic'] as const;
