@@ -10,16 +10,12 @@ import type {
   ResolvedAttributeTarget,
   SanityCheckResult,
 } from '../protocol/engineProtocol';
+import { numberTable } from './tableText';
 
 /** `digits` significant digits, without trailing zeros. */
 export function num(value: number, digits = 4): string {
   if (Number.isNaN(value)) return 'n/a';
   return String(Number(value.toPrecision(digits)));
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => `  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`.trimEnd()).join('\n');
 }
 
 export function describeTarget(target: ResolvedAttributeTarget | AttributeTargetSpec): string {
@@ -101,7 +97,7 @@ export function formatAttributeSummary(result: AttributeResult, index: number): 
       topFeatures(values, result.shape, result.columns),
     ]);
   }
-  lines.push(table(rows));
+  lines.push(numberTable(rows));
   for (const note of result.notes ?? []) lines.push(`note: ${note}`);
   return lines.join('\n');
 }
@@ -125,7 +121,7 @@ function unitsSection(units: LatentUnitsResult): string[] {
   if (d <= 12) {
     const rows = [['r_ij', ...Array.from({ length: d }, (_, j) => `u${j}`)]];
     for (let i = 0; i < d; i++) rows.push([`u${i}`, ...Array.from({ length: d }, (_, j) => num(units.correlation[i * d + j]!, 3))]);
-    lines.push(table(rows));
+    lines.push(numberTable(rows));
   }
   return lines;
 }
@@ -134,13 +130,13 @@ function consistencySection(c: ConsistencyResult): string[] {
   const what = c.measure === 'shift' ? 'latent shift ||f(x) - f(masked x)||' : 'probability drop';
   const rows = [['masked', 'features', 'top-M% mask', 'random masks']];
   c.fractions.forEach((f, i) => rows.push([`${num(100 * f, 3)}%`, String(c.maskedCounts[i]), `${num(c.top.mean[i]!)} ± ${num(c.top.std[i]!, 2)}`, `${num(c.random.mean[i]!)} ± ${num(c.random.std[i]!, 2)}`]));
-  return [`Consistency check (${what}, target ${describeTarget(c.target)}, ${c.perExample.length} examples)`, table(rows)];
+  return [`Consistency check (${what}, target ${describeTarget(c.target)}, ${c.perExample.length} examples)`, numberTable(rows)];
 }
 
 function sanitySection(s: SanityCheckResult, index: number | undefined): string[] {
   const rows = [['randomised down to', 'Spearman', '|Spearman|']];
   for (const step of s.steps) rows.push([step.layer ?? '(nothing: rerun)', num(step.spearman, 3), num(step.spearmanAbsolute, 3)]);
-  return [`Sanity check: cascading randomisation${index === undefined ? '' : ` on test example ${index}`}, target ${describeTarget(s.target)}`, table(rows)];
+  return [`Sanity check: cascading randomisation${index === undefined ? '' : ` on test example ${index}`}, target ${describeTarget(s.target)}`, numberTable(rows)];
 }
 
 function compareSection(c: CompareRepresentationsResult): string[] {

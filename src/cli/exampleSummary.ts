@@ -13,11 +13,7 @@ import type {
   SuspiciousResult,
 } from '../protocol/engineProtocol';
 import { num } from './attributionSummary';
-
-export function table(rows: string[][], indent = '  '): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => `${indent}${r.map((cell, c) => (c === rows[0]!.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')}`.trimEnd()).join('\n');
-}
+import { leftAlignedTable, timingsLine } from './tableText';
 
 const METHOD_TITLES: Record<ExampleMethodName, string> = {
   tracin: 'TracIn-CP',
@@ -58,7 +54,7 @@ function rankedTable(entries: readonly RankedExample[], withDistance: boolean): 
     ...(withDistance ? [e.distance === undefined ? '-' : num(e.distance, 4)] : []),
     describeLabel(e.label, e.labelName),
   ]);
-  return table([header, ...rows], '    ');
+  return leftAlignedTable([header, ...rows], '    ');
 }
 
 function exampleSection(result: ExampleImportanceResult, e: ExampleImportanceExample): string[] {
@@ -76,12 +72,6 @@ function exampleSection(result: ExampleImportanceResult, e: ExampleImportanceExa
     lines.push(`  SimplEx reconstruction error ||f(x) - sum_n w_n f(x_n)||: ${num(e.simplex.reconstructionError)} (relative ${num(e.simplex.relativeError, 3)}), corpus of ${e.simplex.corpusSize}`);
   }
   return lines;
-}
-
-function timingsLine(timings: Record<string, number>): string {
-  return Object.entries(timings)
-    .map(([phase, s]) => `${phase} ${s.toFixed(2)} s`)
-    .join(', ');
 }
 
 export function formatExampleImportance(result: ExampleImportanceResult): string {
@@ -103,7 +93,7 @@ export function formatGradientIndex(result: BuildGradientIndexResult): string {
   for (const c of result.checkpoints) rows.push([c.path, c.seconds.toFixed(2), `${c.computedChunks}/${c.totalChunks}${c.computedChunks === 0 ? ' (reused)' : ''}`, c.key.slice(0, 12)]);
   return [
     `gradient index: sketch dimension ${result.sketchDim}, ${result.trainCount} training examples, ${result.checkpoints.length} checkpoints`,
-    table(rows),
+    leftAlignedTable(rows),
     `cache: ${result.cacheDir}`,
     `${result.seconds.toFixed(2)} s`,
   ].join('\n');
@@ -122,7 +112,7 @@ export function formatSuspicious(result: SuspiciousResult): string {
     rows.push([String(k + 1), String(e.index), String(e.row), num(e.score, 3), describeLabel(e.label, e.labelName), suggested]);
   });
   // Each example's row, then its reasons underneath, one a line, with the signal's percentile.
-  const [header, ...body] = table(rows).split('\n');
+  const [header, ...body] = leftAlignedTable(rows).split('\n');
   lines.push(header!);
   body.forEach((row, k) => {
     lines.push(row);
@@ -144,7 +134,7 @@ export function formatExampleConsistency(result: ExampleConsistencyResult): stri
     const bottomName = m.method === 'deepKnn' || m.method === 'simplex' ? 'least similar M' : 'bottom M (opponents)';
     const rows = [['M', 'top M', bottomName]];
     result.ms.forEach((M, i) => rows.push([String(M), box(m.top[i]), box(m.bottom[i])]));
-    lines.push(table(rows));
+    lines.push(leftAlignedTable(rows));
   }
   lines.push('', `${result.seconds.toFixed(2)} s`);
   return lines.join('\n');

@@ -1,5 +1,6 @@
 /** Plain-text summaries of `neon` and `semantic` results, as the CLI prints them. */
 import type { NeonExample, NeonResult, SemanticShapleyReply } from '../protocol/engineProtocol';
+import { numberTable, timingsLine } from './tableText';
 
 function num(value: number, digits = 4): string {
   if (!Number.isFinite(value)) return String(value);
@@ -9,17 +10,6 @@ function num(value: number, digits = 4): string {
 
 function signed(value: number, digits = 4): string {
   return `${value >= 0 ? '+' : ''}${num(value, digits)}`;
-}
-
-function timingsLine(timings: Record<string, number>): string {
-  return Object.entries(timings)
-    .map(([phase, seconds]) => `${phase} ${seconds.toFixed(2)} s`)
-    .join(', ');
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => `  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`).join('\n');
 }
 
 /** A feature's name: a pixel (row, column[, channel]) of an image, a column of a table, or its flat index. */
@@ -107,7 +97,7 @@ export function formatSemantic(result: SemanticShapleyReply): string {
   for (const e of result.examples) {
     const label = e.label === undefined ? '' : `, label ${e.label}${e.labelName ? ` ${e.labelName}` : ''}`;
     lines.push('', `test ${e.index}${label}: p(class ${e.classIndex}${e.className ? ` ${e.className}` : ''})`);
-    lines.push(table([['feature', 'value'], ...result.featureNames.map((name, j) => [name, pm(e.values[j]!, e.standardErrors[j]!)])]));
+    lines.push(numberTable([['feature', 'value'], ...result.featureNames.map((name, j) => [name, pm(e.values[j]!, e.standardErrors[j]!)])]));
     const total = e.values.reduce((s, v) => s + v, 0);
     lines.push(`  efficiency: Σ φ = ${num(total)}, v(N) − v(∅) = ${num(e.fullValue)} − ${num(e.emptyValue)} = ${num(e.fullValue - e.emptyValue)}, gap ${num(e.efficiencyGap)}`);
   }
@@ -115,7 +105,7 @@ export function formatSemantic(result: SemanticShapleyReply): string {
   if (g) {
     lines.push('', `global over ${g.examples} examples:`);
     lines.push(
-      table([
+      numberTable([
         ['feature', 'mean', 'mean |value|'],
         ...result.featureNames.map((name, j) => [name, pm(g.mean[j]!, g.meanStandardErrors[j]!), `${num(g.meanAbsolute[j]!)} ± ${num(g.meanAbsoluteStandardErrors[j]!)}`]),
       ]),
