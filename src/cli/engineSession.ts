@@ -60,12 +60,17 @@ export function toPlainJson(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v), 1);
 }
 
-/** Never leave a half-written file where the user's old one was. */
-export async function writeJsonAtomically(file: string, value: unknown): Promise<string> {
+/** Writes `text` to `file` (its folder made if need be) without ever leaving a half-written file where the user's old one was. */
+export async function writeTextAtomically(file: string, text: string): Promise<string> {
   const target = path.resolve(file);
   await fs.mkdir(path.dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
-  await fs.writeFile(temp, toPlainJson(value));
+  await fs.writeFile(temp, text);
   await fs.rename(temp, target);
   return target;
+}
+
+/** `value` as plain JSON (see toPlainJson), written atomically. */
+export async function writeJsonAtomically(file: string, value: unknown): Promise<string> {
+  return writeTextAtomically(file, toPlainJson(value));
 }

@@ -4,10 +4,12 @@
  * writers, so the files match what the CLI makes. Free of `vscode`.
  */
 import * as path from 'node:path';
-import { ExplainRequest, GetExamplesRequest, OpenRunRequest, type ExplainParams } from '../../protocol/engineProtocol';
+import { ExplainRequest, OpenRunRequest, type ExplainParams } from '../../protocol/engineProtocol';
 import type { Progress } from '../../protocol/rpc';
-import { renderReportHtml, type ReportImages } from '../../cli/reportHtml';
-import { toReport, type Report } from '../../cli/reportJson';
+import { reportWithImages } from '../../cli/explainReport';
+import { phaseTimer } from '../../cli/phaseTimer';
+import { renderReportHtml } from '../../cli/reportHtml';
+import type { Report } from '../../cli/reportJson';
 import type { EngineHandle } from '../engineHandle';
 
 /** As `modeldebug explain` without --examples: test examples 0..7. */
@@ -30,19 +32,11 @@ export interface ExportOptions {
 export async function buildReport(engine: Pick<EngineHandle, 'rpc'>, manifestPath: string, options: ExportOptions = {}): Promise<ExportedReport> {
   const manifest = path.resolve(manifestPath);
   const { signal } = options;
-  const timings: Record<string, number> = {};
-  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
-    const t0 = performance.now();
-    try {
-      return await work();
-    } finally {
-      timings[phase] = (performance.now() - t0) / 1000;
-    }
-  };
+  const timer = phaseTimer();
   const report = (message: string, fraction?: number): void => options.onProgress?.(fraction === undefined ? { message } : { message, fraction });
 
   report('Opening the run', 0);
-  const run = await timed('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, signal ? { signal } : {}));
+  const run = await timer.timed('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, signal ? { signal } : {}));
   const count = Math.max(1, Math.min(options.examples ?? DEFAULT_REPORT_EXAMPLES, run.test.count));
   const params: ExplainParams = { manifestPath: manifest, testIndices: Array.from({ length: count }, (_, i) => i) };
   if (options.checkpoint !== undefined) params.checkpoint = options.checkpoint;
@@ -51,17 +45,7 @@ export async function buildReport(engine: Pick<EngineHandle, 'rpc'>, manifestPat
     onProgress: (p) => options.onProgress?.({ ...p, ...(p.fraction === undefined ? {} : { fraction: 0.05 + 0.9 * p.fraction }) }),
   });
   report('Fetching the images', 0.95);
-  const train = new Set(result.examples.flatMap((e) => [...e.proponents, ...e.opponents].map((p) => p.index)));
-  const [trainPixels, testPixels] = await timed('fetchImages', () =>
-    Promise.all([
-      engine.rpc.call(GetExamplesRequest, { manifestPath: manifest, split: 'train', indices: [...train] }, signal ? { signal } : {}),
-      engine.rpc.call(GetExamplesRequest, { manifestPath: manifest, split: 'test', indices: params.testIndices }, signal ? { signal } : {}),
-    ]),
-  );
-  const built = toReport(manifest, result, { ...timings, ...Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [`engine.${k}`, v])) });
-  const images: ReportImages = { height: trainPixels.shape[0] ?? 1, width: trainPixels.shape[1] ?? 1, pixels: {} };
-  for (const e of trainPixels.examples) images.pixels[`train:${e.index}`] = Array.from(e.values);
-  for (const e of testPixels.examples) images.pixels[`test:${e.index}`] = Array.from(e.values);
+  const { report: built, images } = await reportWithImages(engine.rpc, manifest, result, params.testIndices, timer, signal);
   report('Done', 1);
   return { report: built, json: JSON.stringify(built, null, 1), html: renderReportHtml(built, images) };
 }
