@@ -1,8 +1,8 @@
 /** Command-line parsing for `modeldebug`, kept pure so it can be tested. */
 import type { BackendName } from '../protocol/engineProtocol';
-import { PLAIN_ERRORS, readCommandLine, type FlagReader } from './commandLine';
+import { flagTable, PLAIN_ERRORS, readCommandLine } from './commandLine';
 import { plainEngineFlagReader } from './engineFlags';
-import { commaList, firstIndices, nonEmpty, nonNegativeInt } from './flagReader';
+import { commaList, firstIndices, nonEmpty, nonNegativeInt, positiveInt } from './flagReader';
 import { UsageError } from './usageError';
 
 export { UsageError };
@@ -159,42 +159,24 @@ common options:
   --checkpoint <path>    the checkpoint to explain, as written in the manifest (default: the last)
   --backend <name>       force a TensorFlow.js backend: tensorflow, wasm or cpu`;
 
-/**
- * explain has always read a blank number as 0 (`--indices ''` is [0], `--steps ''` is 0); kept as it was.
- * Every other command refuses a blank number.
- */
-function blankAsZero(flag: string, value: string | undefined): number {
-  return nonNegativeInt(flag, value !== undefined && value.trim() === '' ? '0' : value);
+/** explain has always read a blank number as 0 (`--indices ''` is [0], `--steps ''` is 0); kept as it was. Other commands refuse one. */
+function blankAsZero(value: string | undefined): string | undefined {
+  return value !== undefined && value.trim() === '' ? '0' : value;
 }
+
+const lenientInt = (flag: string, value: string | undefined): number => nonNegativeInt(flag, blankAsZero(value));
 
 export function parseArgs(argv: string[]): ExplainCommand {
   const [command, ...rest] = argv;
   if (command !== 'explain') throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
   const parsed: Omit<ExplainCommand, 'manifest'> = { command: 'explain', indices: firstIndices(8) };
-  const explainFlag: FlagReader = (flag, value) => {
-    switch (flag) {
-      case '--out':
-        parsed.out = nonEmpty(flag, value(), 'a folder');
-        return true;
-      case '--examples': {
-        const n = blankAsZero(flag, value());
-        if (n === 0) throw new UsageError('--examples must be at least 1');
-        parsed.indices = firstIndices(n);
-        return true;
-      }
-      case '--indices':
-        parsed.indices = commaList(flag, value() ?? '', blankAsZero);
-        return true;
-      case '--steps':
-        parsed.steps = blankAsZero(flag, value());
-        return true;
-      case '--top-k':
-        parsed.topK = blankAsZero(flag, value());
-        return true;
-      default:
-        return false;
-    }
-  };
+  const explainFlag = flagTable({
+    '--out': (flag, value) => (parsed.out = nonEmpty(flag, value, 'a folder')),
+    '--examples': (flag, value) => (parsed.indices = firstIndices(positiveInt(flag, blankAsZero(value)))),
+    '--indices': (flag, value) => (parsed.indices = commaList(flag, value ?? '', lenientInt)),
+    '--steps': (flag, value) => (parsed.steps = lenientInt(flag, value)),
+    '--top-k': (flag, value) => (parsed.topK = lenientInt(flag, value)),
+  });
   const manifest = readCommandLine(rest, [explainFlag, plainEngineFlagReader(parsed)], PLAIN_ERRORS);
   return { ...parsed, manifest };
 }

@@ -1,6 +1,6 @@
 /** Command-line parsing for `modeldebug attribute` and `modeldebug checks`; pure, so it can be tested. */
 import { ATTRIBUTE_METHOD_NAMES, type AttributeMethodName, type AttributeMethodSpec, type AttributeTargetSpec, type BackendName } from '../protocol/engineProtocol';
-import { PLAIN_ERRORS, readCommandLine, type FlagReader } from './commandLine';
+import { flagTable, PLAIN_ERRORS, readCommandLine, type FlagAction, type FlagReader } from './commandLine';
 import { plainEngineFlagReader } from './engineFlags';
 import { commaList, firstIndices, lookUpName, nameTable, nonEmpty, nonNegativeInt, positiveInt, squash, uniqueIndices } from './flagReader';
 import { UsageError } from './usageError';
@@ -137,50 +137,28 @@ export function methodSpec(options: Pick<MethodOptions, 'method' | 'steps' | 'sa
 
 /** The flags every attribution command shares, into `parsed`. */
 function methodFlagReader(parsed: Partial<MethodOptions>): FlagReader {
-  return (flag, value) => {
-    switch (flag) {
-      case '--method':
-        parsed.method = parseMethodArg(value());
-        return true;
-      case '--steps':
-        parsed.steps = positiveInt(flag, value());
-        return true;
-      case '--samples':
-        parsed.samples = positiveInt(flag, value());
-        return true;
-      case '--baseline':
-        parsed.baseline = parseBaselineArg(value());
-        return true;
-      case '--settings':
-        parsed.settings = parseSettings(value());
-        return true;
-      case '--out':
-        parsed.out = nonEmpty(flag, value(), 'a file name');
-        return true;
-      default:
-        return false;
-    }
-  };
+  return flagTable({
+    '--method': (_, value) => (parsed.method = parseMethodArg(value)),
+    '--steps': (flag, value) => (parsed.steps = positiveInt(flag, value)),
+    '--samples': (flag, value) => (parsed.samples = positiveInt(flag, value)),
+    '--baseline': (_, value) => (parsed.baseline = parseBaselineArg(value)),
+    '--settings': (_, value) => (parsed.settings = parseSettings(value)),
+    '--out': (flag, value) => (parsed.out = nonEmpty(flag, value, 'a file name')),
+  });
 }
 
-/** The manifest, with the shared flags and then `own` read into `parsed`. */
-function readAttributionCommandLine(rest: string[], own: FlagReader, parsed: Partial<MethodOptions>): string {
-  return readCommandLine(rest, [methodFlagReader(parsed), plainEngineFlagReader(parsed), own], PLAIN_ERRORS);
+/** The manifest, with the shared flags and the command's `own` flags read into `parsed`. */
+function readAttributionCommandLine(rest: string[], parsed: Partial<MethodOptions>, own: Readonly<Record<string, FlagAction>>): string {
+  return readCommandLine(rest, [methodFlagReader(parsed), plainEngineFlagReader(parsed), flagTable(own)], PLAIN_ERRORS);
 }
 
 /** `modeldebug attribute <manifest> --method <name> [...]`; argv starts after the command name. */
 export function parseAttributeArgs(rest: string[]): AttributeCommand {
   const parsed: Partial<AttributeCommand> = {};
-  const manifest = readAttributionCommandLine(
-    rest,
-    (arg, value) => {
-      if (arg === '--target') parsed.target = parseTargetArg(value());
-      else if (arg === '--index') parsed.index = nonNegativeInt(arg, value());
-      else return false;
-      return true;
-    },
-    parsed,
-  );
+  const manifest = readAttributionCommandLine(rest, parsed, {
+    '--target': (_, value) => (parsed.target = parseTargetArg(value)),
+    '--index': (flag, value) => (parsed.index = nonNegativeInt(flag, value)),
+  });
   if (!parsed.method) throw new UsageError('missing --method');
   const command: AttributeCommand = { ...parsed, command: 'attribute', manifest, method: parsed.method, target: parsed.target ?? { kind: 'labelFree' }, index: parsed.index ?? 0 };
   methodSpec(command);
@@ -190,35 +168,15 @@ export function parseAttributeArgs(rest: string[]): AttributeCommand {
 /** `modeldebug checks <manifest> [...]`; argv starts after the command name. */
 export function parseChecksArgs(rest: string[]): ChecksCommand {
   const parsed: Partial<ChecksCommand> = {};
-  const manifest = readAttributionCommandLine(
-    rest,
-    (arg, value) => {
-      switch (arg) {
-        case '--indices':
-          // A blank list is read as one blank index: "needs a non-negative integer".
-          parsed.indices = uniqueIndices(arg, commaList(arg, value() ?? '', nonNegativeInt));
-          return true;
-        case '--examples':
-          parsed.indices = firstIndices(positiveInt(arg, value()));
-          return true;
-        case '--target':
-          parsed.target = parseTargetArg(value(), false);
-          return true;
-        case '--sanity-index':
-          parsed.sanityIndex = nonNegativeInt(arg, value());
-          return true;
-        case '--compare':
-          parsed.compare = nonEmpty(arg, value(), 'a manifest');
-          return true;
-        case '--compare-checkpoint':
-          parsed.compareCheckpoint = nonEmpty(arg, value(), 'a path');
-          return true;
-        default:
-          return false;
-      }
-    },
-    parsed,
-  );
+  const manifest = readAttributionCommandLine(rest, parsed, {
+    // A blank list is read as one blank index: "needs a non-negative integer".
+    '--indices': (flag, value) => (parsed.indices = uniqueIndices(flag, commaList(flag, value ?? '', nonNegativeInt))),
+    '--examples': (flag, value) => (parsed.indices = firstIndices(positiveInt(flag, value))),
+    '--target': (_, value) => (parsed.target = parseTargetArg(value, false)),
+    '--sanity-index': (flag, value) => (parsed.sanityIndex = nonNegativeInt(flag, value)),
+    '--compare': (flag, value) => (parsed.compare = nonEmpty(flag, value, 'a manifest')),
+    '--compare-checkpoint': (flag, value) => (parsed.compareCheckpoint = nonEmpty(flag, value, 'a path')),
+  });
   const command: ChecksCommand = {
     ...parsed,
     command: 'checks',

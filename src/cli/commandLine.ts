@@ -37,3 +37,15 @@ export function readCommandLine(rest: readonly string[], readers: readonly FlagR
   if (!manifest) throw new UsageError(errors.missingManifest);
   return manifest;
 }
+
+/** What one flag does with its value (undefined when the command line ends after the flag). */
+export type FlagAction = (flag: string, value: string | undefined) => void;
+
+/** A reader for the flags `actions` names: each takes the next word as its value. */
+export function flagTable(actions: Readonly<Record<string, FlagAction>>): FlagReader {
+  return (flag, value) => {
+    if (!Object.prototype.hasOwnProperty.call(actions, flag)) return false;
+    actions[flag]!(flag, value());
+    return true;
+  };
+}

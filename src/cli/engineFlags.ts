@@ -4,7 +4,7 @@
  * (--indices, --examples).
  */
 import type { BackendName } from '../protocol/engineProtocol';
-import type { FlagReader } from './commandLine';
+import { flagTable, type FlagAction, type FlagReader } from './commandLine';
 import { choice, exactWord, firstIndices, indexList, intAtLeast, nonEmpty, orList, positiveInt, text, type ValueReader } from './flagReader';
 import { UsageError } from './usageError';
 
@@ -43,43 +43,27 @@ export interface EngineFlags {
 
 /** --checkpoint (unless `checkpoint` is false), --backend, --batch-size and --json into `parsed`. */
 export function engineFlagReader(parsed: EngineFlags, wording: EngineFlagWording, { checkpoint = true } = {}): FlagReader {
-  return (flag, value) => {
-    switch (flag) {
-      case '--checkpoint':
-        if (!checkpoint) return false;
-        parsed.checkpoint = text(flag, value(), 'a checkpoint path as written in the manifest');
-        return true;
-      case '--backend':
-        parsed.backend = wording.backend(flag, value());
-        return true;
-      case '--batch-size':
-        parsed.batchSize = wording.count(flag, value());
-        return true;
-      case '--json':
-        parsed.json = text(flag, value(), 'a file name');
-        return true;
-      default:
-        return false;
-    }
+  const actions: Record<string, FlagAction> = {
+    '--backend': (flag, value) => (parsed.backend = wording.backend(flag, value)),
+    '--batch-size': (flag, value) => (parsed.batchSize = wording.count(flag, value)),
+    '--json': (flag, value) => (parsed.json = text(flag, value, 'a file name')),
   };
+  if (checkpoint) actions['--checkpoint'] = (flag, value) => (parsed.checkpoint = text(flag, value, 'a checkpoint path as written in the manifest'));
+  return flagTable(actions);
 }
 
 /** --checkpoint and --backend as explain, attribute and checks read them. */
 export function plainEngineFlagReader(parsed: Pick<EngineFlags, 'checkpoint' | 'backend'>): FlagReader {
-  return (flag, value) => {
-    if (flag === '--checkpoint') parsed.checkpoint = nonEmpty(flag, value(), 'a path');
-    else if (flag === '--backend') parsed.backend = plainBackend(flag, value());
-    else return false;
-    return true;
-  };
+  return flagTable({
+    '--checkpoint': (flag, value) => (parsed.checkpoint = nonEmpty(flag, value, 'a path')),
+    '--backend': (flag, value) => (parsed.backend = plainBackend(flag, value)),
+  });
 }
 
 /** --indices i,j,... or --examples n (test examples 0..n-1) into `set`; the later flag wins. */
 export function testIndicesReader(set: (indices: number[]) => void, count: ValueReader<number>): FlagReader {
-  return (flag, value) => {
-    if (flag === '--indices') set(indexList(flag, value()));
-    else if (flag === '--examples') set(firstIndices(count(flag, value())));
-    else return false;
-    return true;
-  };
+  return flagTable({
+    '--indices': (flag, value) => set(indexList(flag, value)),
+    '--examples': (flag, value) => set(firstIndices(count(flag, value))),
+  });
 }

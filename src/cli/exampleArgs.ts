@@ -12,7 +12,7 @@ import {
   type SelfInfluenceMethod,
   type SuspicionSignal,
 } from '../protocol/engineProtocol';
-import { namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
+import { flagTable, namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
 import { engineFlagReader, EXAMPLE_COMMAND_WORDING, testIndicesReader, type EngineFlags } from './engineFlags';
 import { exampleMethodSpec, methodOptionReader, parseExampleMethod, parseExampleMethodList, type ExampleMethodOptions } from './exampleMethodFlags';
 import { firstIndices, positiveInt, requiredList, squash, text } from './flagReader';
@@ -80,12 +80,10 @@ function testIndicesFlag(parsed: { indices?: number[] }): FlagReader {
 export function parseExamplesArgs(rest: string[]): ExamplesCommand {
   const parsed: Partial<ExamplesCommand> = {};
   const options: ExampleMethodOptions = {};
-  const examplesFlag: FlagReader = (arg, value) => {
-    if (arg === '--method') parsed.method = parseExampleMethod(arg, value());
-    else if (arg === '--top-k') parsed.topK = positiveInt(arg, value());
-    else return false;
-    return true;
-  };
+  const examplesFlag = flagTable({
+    '--method': (flag, value) => (parsed.method = parseExampleMethod(flag, value)),
+    '--top-k': (flag, value) => (parsed.topK = positiveInt(flag, value)),
+  });
   const manifest = readExampleCommandLine('examples', rest, [examplesFlag, testIndicesFlag(parsed), methodOptionReader(options)], parsed);
   if (!parsed.method) throw new UsageError('examples needs --method tracin, influence, deepknn or simplex');
   const indices = parsed.indices ?? firstIndices(DEFAULT_EXAMPLE_INDICES);
@@ -98,11 +96,7 @@ export function parseExamplesArgs(rest: string[]): ExamplesCommand {
 /** `modeldebug index <manifest> [--sketch-dim k]`. */
 export function parseIndexArgs(rest: string[]): IndexCommand {
   const parsed: Partial<IndexCommand> = {};
-  const sketchDimFlag: FlagReader = (arg, value) => {
-    if (arg !== '--sketch-dim') return false;
-    parsed.sketchDim = positiveInt(arg, value());
-    return true;
-  };
+  const sketchDimFlag = flagTable({ '--sketch-dim': (flag, value) => (parsed.sketchDim = positiveInt(flag, value)) });
   const manifest = readExampleCommandLine('index', rest, [sketchDimFlag], parsed, false);
   return { ...parsed, command: 'index', manifest };
 }
@@ -116,12 +110,10 @@ function selfInfluenceMethod(flag: string, value: string | undefined): SelfInflu
 /** `modeldebug self-influence <manifest> --method tracin|influence [--top-k n]`. */
 export function parseSelfInfluenceArgs(rest: string[]): SelfInfluenceCommand {
   const parsed: Partial<SelfInfluenceCommand> = {};
-  const selfInfluenceFlag: FlagReader = (arg, value) => {
-    if (arg === '--method') parsed.method = selfInfluenceMethod(arg, value());
-    else if (arg === '--top-k') parsed.topK = positiveInt(arg, value());
-    else return false;
-    return true;
-  };
+  const selfInfluenceFlag = flagTable({
+    '--method': (flag, value) => (parsed.method = selfInfluenceMethod(flag, value)),
+    '--top-k': (flag, value) => (parsed.topK = positiveInt(flag, value)),
+  });
   const manifest = readExampleCommandLine('self-influence', rest, [selfInfluenceFlag], parsed);
   return { ...parsed, command: 'self-influence', manifest, method: parsed.method ?? 'tracin' };
 }
@@ -137,13 +129,12 @@ function parseSignals(flag: string, value: string | undefined): SuspicionSignal[
 /** `modeldebug suspicious <manifest> [--limit n] [--neighbours k] [--signals a,b]`. */
 export function parseSuspiciousArgs(rest: string[]): SuspiciousCommand {
   const parsed: Partial<SuspiciousCommand> = {};
-  const suspiciousFlag: FlagReader = (arg, value) => {
-    if (arg === '--limit') parsed.limit = positiveInt(arg, value());
-    else if (arg === '--neighbours' || arg === '--neighbors') parsed.neighbours = positiveInt(arg, value());
-    else if (arg === '--signals') parsed.signals = parseSignals(arg, value());
-    else return false;
-    return true;
-  };
+  const suspiciousFlag = flagTable({
+    '--limit': (flag, value) => (parsed.limit = positiveInt(flag, value)),
+    '--neighbours': (flag, value) => (parsed.neighbours = positiveInt(flag, value)),
+    '--neighbors': (flag, value) => (parsed.neighbours = positiveInt(flag, value)),
+    '--signals': (flag, value) => (parsed.signals = parseSignals(flag, value)),
+  });
   const manifest = readExampleCommandLine('suspicious', rest, [suspiciousFlag], parsed);
   return { ...parsed, command: 'suspicious', manifest };
 }
@@ -152,25 +143,13 @@ export function parseSuspiciousArgs(rest: string[]): SuspiciousCommand {
 export function parseExampleChecksArgs(rest: string[]): ExampleChecksCommand {
   const parsed: Partial<ExampleChecksCommand> = {};
   const options: ExampleMethodOptions = {};
-  const checksFlag: FlagReader = (arg, value) => {
-    switch (arg) {
-      case '--methods':
-      case '--method':
-        parsed.methods = parseExampleMethodList(arg, value());
-        return true;
-      case '--ms':
-        parsed.ms = requiredList(arg, value(), 'a comma-separated list of sizes, e.g. 1,5,10', positiveInt);
-        return true;
-      case '--compare':
-        parsed.compare = text(arg, value(), 'another run manifest');
-        return true;
-      case '--compare-checkpoint':
-        parsed.compareCheckpoint = text(arg, value(), 'a checkpoint path');
-        return true;
-      default:
-        return false;
-    }
-  };
+  const checksFlag = flagTable({
+    '--methods': (flag, value) => (parsed.methods = parseExampleMethodList(flag, value)),
+    '--method': (flag, value) => (parsed.methods = parseExampleMethodList(flag, value)),
+    '--ms': (flag, value) => (parsed.ms = requiredList(flag, value, 'a comma-separated list of sizes, e.g. 1,5,10', positiveInt)),
+    '--compare': (flag, value) => (parsed.compare = text(flag, value, 'another run manifest')),
+    '--compare-checkpoint': (flag, value) => (parsed.compareCheckpoint = text(flag, value, 'a checkpoint path')),
+  });
   const manifest = readExampleCommandLine('example-checks', rest, [checksFlag, testIndicesFlag(parsed), methodOptionReader(options)], parsed);
   const methods = parsed.methods ?? ['tracin', 'deepKnn'];
   const command: ExampleChecksCommand = { ...parsed, command: 'example-checks', manifest, methods, options, indices: parsed.indices ?? firstIndices(DEFAULT_CHECK_EXAMPLES) };

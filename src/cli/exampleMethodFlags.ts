@@ -4,7 +4,7 @@
  * method JSON they become, with errors naming a flag used with the wrong method.
  */
 import { EXAMPLE_METHOD_NAMES, type ExampleMethodName, type ExampleMethodSpec, type TracInMode } from '../protocol/engineProtocol';
-import type { FlagReader } from './commandLine';
+import { flagTable, type FlagReader } from './commandLine';
 import { exactWord, lookUpName, nameTable, nonNegativeNumber, positiveInt, positiveNumber, requiredList, squash } from './flagReader';
 import { UsageError } from './usageError';
 
@@ -73,51 +73,21 @@ const METHOD_LABEL: Record<ExampleMethodName, string> = { tracin: 'tracin', infl
 
 /** Reads the method-settings flags into `options`. */
 export function methodOptionReader(options: ExampleMethodOptions): FlagReader {
-  return (arg, value) => {
-    switch (arg) {
-      case '--mode':
-        options.mode = parseMode(value());
-        return true;
-      case '--last-layers':
-        options.lastLayers = positiveInt(arg, value());
-        return true;
-      case '--sketch-dim':
-        options.sketchDim = positiveInt(arg, value());
-        return true;
-      case '--inverse':
-        options.inverse = exactWord(arg, value(), ['lissa', 'arnoldi'] as const);
-        return true;
-      case '--depth':
-        options.depth = positiveInt(arg, value());
-        return true;
-      case '--scale':
-        options.scale = positiveNumber(arg, value());
-        return true;
-      case '--damping':
-        options.damping = nonNegativeNumber(arg, value());
-        return true;
-      case '--samples':
-        options.samples = positiveInt(arg, value());
-        return true;
-      case '--rank':
-        options.rank = positiveInt(arg, value());
-        return true;
-      case '--iterations':
-        options.iterations = positiveInt(arg, value());
-        return true;
-      case '--epochs':
-        options.epochs = positiveInt(arg, value());
-        return true;
-      case '--lr':
-        options.learningRate = positiveNumber(arg, value());
-        return true;
-      case '--nearest':
-        options.nearest = positiveInt(arg, value());
-        return true;
-      default:
-        return false;
-    }
-  };
+  return flagTable({
+    '--mode': (_, value) => (options.mode = parseMode(value)),
+    '--last-layers': (flag, value) => (options.lastLayers = positiveInt(flag, value)),
+    '--sketch-dim': (flag, value) => (options.sketchDim = positiveInt(flag, value)),
+    '--inverse': (flag, value) => (options.inverse = exactWord(flag, value, ['lissa', 'arnoldi'] as const)),
+    '--depth': (flag, value) => (options.depth = positiveInt(flag, value)),
+    '--scale': (flag, value) => (options.scale = positiveNumber(flag, value)),
+    '--damping': (flag, value) => (options.damping = nonNegativeNumber(flag, value)),
+    '--samples': (flag, value) => (options.samples = positiveInt(flag, value)),
+    '--rank': (flag, value) => (options.rank = positiveInt(flag, value)),
+    '--iterations': (flag, value) => (options.iterations = positiveInt(flag, value)),
+    '--epochs': (flag, value) => (options.epochs = positiveInt(flag, value)),
+    '--lr': (flag, value) => (options.learningRate = positiveNumber(flag, value)),
+    '--nearest': (flag, value) => (options.nearest = positiveInt(flag, value)),
+  });
 }
 
 const LISSA_ONLY = ['depth', 'scale', 'samples'] as const;

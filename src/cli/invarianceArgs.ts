@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { MAX_INVARIANCE_CURVE_EXAMPLES, MAX_INVARIANCE_EXAMPLES, type InvarianceKind, type InvarianceParams } from '../protocol/engineProtocol';
-import { namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
+import { flagTable, namedCommandErrors, readCommandLine, type FlagAction, type FlagReader } from './commandLine';
 import { definedFields } from './definedFields';
 import { engineFlagReader, NEON_COMMAND_WORDING, type EngineFlags } from './engineFlags';
 import { choice, firstIndices, indexList, intAtLeast, nonNegativeNumber, positiveNumber, requiredList, seed, text } from './flagReader';
@@ -52,55 +52,28 @@ const FLAG_KINDS: Record<string, readonly InvarianceKind[]> = {
 /** `modeldebug invariance <manifest> --kind samples|curve|counterfactuals|divergence [...]`; argv starts after the command name. */
 export function parseInvarianceArgs(rest: string[]): InvarianceCommand {
   const parsed: Partial<InvarianceCommand> = {};
+  const invarianceFlags: Record<string, FlagAction> = {
+    '--kind': (flag, value) => (parsed.kind = choice(flag, value, KINDS)),
+    '--indices': (flag, value) => (parsed.indices = indexList(flag, value)),
+    '--examples': (flag, value) => (parsed.examples = intAtLeast(flag, value)),
+    '--sigma': (flag, value) => (parsed.sigmas = requiredList(flag, value, 'a positive number (or, for --kind curve, a comma-separated list)', positiveNumber)),
+    '--count': (flag, value) => (parsed.count = intAtLeast(flag, value)),
+    '--seed': (flag, value) => (parsed.seed = seed(flag, value)),
+    '--background': (flag, value) => (parsed.background = intAtLeast(flag, value)),
+    '--samples': (flag, value) => (parsed.samples = intAtLeast(flag, value)),
+    '--noise': (flag, value) => (parsed.noise = nonNegativeNumber(flag, value)),
+    '--baseline': (flag, value) => (parsed.baseline = choice(flag, value, ['train', 'invariant'] as const)),
+    '--step-size': (flag, value) => (parsed.stepSize = positiveNumber(flag, value)),
+    '--max-step': (flag, value) => (parsed.maxStep = positiveNumber(flag, value)),
+    '--criterion': (flag, value) => (parsed.criterion = choice(flag, value, ['latent', 'decoded'] as const)),
+    '--out': (flag, value) => (parsed.out = text(flag, value, 'a folder for the PNGs')),
+  };
+  const readInvarianceFlag = flagTable(invarianceFlags);
+  // The flags given, in order: the kind-specific ones are checked against --kind once it is known.
   const seen: string[] = [];
-  const invarianceFlag: FlagReader = (arg, value) => {
-    switch (arg) {
-      case '--kind':
-        parsed.kind = choice(arg, value(), KINDS);
-        break;
-      case '--indices':
-        parsed.indices = indexList(arg, value());
-        break;
-      case '--examples':
-        parsed.examples = intAtLeast(arg, value());
-        break;
-      case '--sigma':
-        parsed.sigmas = requiredList(arg, value(), 'a positive number (or, for --kind curve, a comma-separated list)', positiveNumber);
-        break;
-      case '--count':
-        parsed.count = intAtLeast(arg, value());
-        break;
-      case '--seed':
-        parsed.seed = seed(arg, value());
-        break;
-      case '--background':
-        parsed.background = intAtLeast(arg, value());
-        break;
-      case '--samples':
-        parsed.samples = intAtLeast(arg, value());
-        break;
-      case '--noise':
-        parsed.noise = nonNegativeNumber(arg, value());
-        break;
-      case '--baseline':
-        parsed.baseline = choice(arg, value(), ['train', 'invariant'] as const);
-        break;
-      case '--step-size':
-        parsed.stepSize = positiveNumber(arg, value());
-        break;
-      case '--max-step':
-        parsed.maxStep = positiveNumber(arg, value());
-        break;
-      case '--criterion':
-        parsed.criterion = choice(arg, value(), ['latent', 'decoded'] as const);
-        break;
-      case '--out':
-        parsed.out = text(arg, value(), 'a folder for the PNGs');
-        break;
-      default:
-        return false;
-    }
-    seen.push(arg);
+  const invarianceFlag: FlagReader = (flag, value) => {
+    if (!readInvarianceFlag(flag, value)) return false;
+    seen.push(flag);
     return true;
   };
   const manifest = readCommandLine(rest, [invarianceFlag, engineFlagReader(parsed, NEON_COMMAND_WORDING)], namedCommandErrors('invariance', ' (a supervised VAE run)'));

@@ -11,7 +11,7 @@ import {
   type NeonSpace,
   type SemanticShapleyParams,
 } from '../protocol/engineProtocol';
-import { namedCommandErrors, readCommandLine, type FlagReader } from './commandLine';
+import { flagTable, namedCommandErrors, readCommandLine, type FlagAction } from './commandLine';
 import { definedFields } from './definedFields';
 import { engineFlagReader, NEON_COMMAND_WORDING, testIndicesReader, type EngineFlags } from './engineFlags';
 import { choice, firstIndices, intAtLeast, nonNegativeInt, positiveNumber, seed, text } from './flagReader';
@@ -56,14 +56,13 @@ export type UnsupervisedCommand = NeonCommand | SemanticCommand;
 export const DEFAULT_NEON_INDICES = 8;
 export const DEFAULT_KMEANS_K = 10;
 
-/** The manifest, with the engine flags, the test examples, --seed and then `own` read into `parsed`. */
-function readUnsupervisedCommandLine(command: string, rest: string[], own: FlagReader, parsed: Partial<Common>): string {
-  const seedFlag: FlagReader = (flag, value) => {
-    if (flag !== '--seed') return false;
-    parsed.seed = seed(flag, value());
-    return true;
-  };
-  const readers = [engineFlagReader(parsed, NEON_COMMAND_WORDING), testIndicesReader((indices) => (parsed.indices = indices), NEON_COMMAND_WORDING.count), seedFlag, own];
+/** The manifest, with the engine flags, the test examples, --seed and the command's `own` flags read into `parsed`. */
+function readUnsupervisedCommandLine(command: string, rest: string[], parsed: Partial<Common>, own: Readonly<Record<string, FlagAction>>): string {
+  const readers = [
+    engineFlagReader(parsed, NEON_COMMAND_WORDING),
+    testIndicesReader((indices) => (parsed.indices = indices), NEON_COMMAND_WORDING.count),
+    flagTable({ ...own, '--seed': (flag, value) => (parsed.seed = seed(flag, value)) }),
+  ];
   return readCommandLine(rest, readers, namedCommandErrors(command));
 }
 
@@ -83,47 +82,18 @@ const EXPLAINED: Record<string, NeonExplained> = {
 /** `modeldebug neon <manifest> --model kmeans|kde [...]`; argv starts after the command name. */
 export function parseNeonArgs(rest: string[]): NeonCommand {
   const parsed: Partial<NeonCommand> = {};
-  const manifest = readUnsupervisedCommandLine(
-    'neon',
-    rest,
-    (arg, value) => {
-      switch (arg) {
-        case '--model':
-          parsed.model = choice(arg, value(), { kmeans: 'kmeans', 'k-means': 'kmeans', kde: 'kde' } as const);
-          return true;
-        case '--space':
-          parsed.space = choice(arg, value(), { input: 'input', representation: 'representation' } as const);
-          return true;
-        case '--explain':
-          parsed.explain = choice(arg, value(), EXPLAINED);
-          return true;
-        case '--k':
-          parsed.k = intAtLeast(arg, value(), 2);
-          return true;
-        case '--n-init':
-          parsed.nInit = intAtLeast(arg, value());
-          return true;
-        case '--gamma':
-          parsed.gamma = positiveNumber(arg, value());
-          return true;
-        case '--beta':
-          parsed.beta = positiveNumber(arg, value());
-          return true;
-        case '--features':
-          parsed.features = intAtLeast(arg, value());
-          return true;
-        case '--draws':
-          parsed.draws = intAtLeast(arg, value(), 2);
-          return true;
-        case '--fit-examples':
-          parsed.fitExamples = intAtLeast(arg, value(), 2);
-          return true;
-        default:
-          return false;
-      }
-    },
-    parsed,
-  );
+  const manifest = readUnsupervisedCommandLine('neon', rest, parsed, {
+    '--model': (flag, value) => (parsed.model = choice(flag, value, { kmeans: 'kmeans', 'k-means': 'kmeans', kde: 'kde' } as const)),
+    '--space': (flag, value) => (parsed.space = choice(flag, value, { input: 'input', representation: 'representation' } as const)),
+    '--explain': (flag, value) => (parsed.explain = choice(flag, value, EXPLAINED)),
+    '--k': (flag, value) => (parsed.k = intAtLeast(flag, value, 2)),
+    '--n-init': (flag, value) => (parsed.nInit = intAtLeast(flag, value)),
+    '--gamma': (flag, value) => (parsed.gamma = positiveNumber(flag, value)),
+    '--beta': (flag, value) => (parsed.beta = positiveNumber(flag, value)),
+    '--features': (flag, value) => (parsed.features = intAtLeast(flag, value)),
+    '--draws': (flag, value) => (parsed.draws = intAtLeast(flag, value, 2)),
+    '--fit-examples': (flag, value) => (parsed.fitExamples = intAtLeast(flag, value, 2)),
+  });
   if (!parsed.model) throw new UsageError('neon needs --model kmeans or --model kde');
   const model = parsed.model;
   const explain = parsed.explain ?? (model === 'kmeans' ? 'clusterMembership' : 'outlierness');
@@ -143,50 +113,27 @@ export function parseNeonArgs(rest: string[]): NeonCommand {
   return { ...parsed, command: 'neon', manifest, model, space: parsed.space ?? 'input', explain, indices };
 }
 
+/** Permutations are paired with their reverses: an even count, at least 2. */
+function evenSamples(flag: string, value: string | undefined): number {
+  const samples = intAtLeast(flag, value, 2);
+  if (samples % 2 !== 0) throw new UsageError(`${flag} must be even (permutations are paired with their reverses), got ${samples}`);
+  return samples;
+}
+
 /** `modeldebug semantic <manifest> [--representation fourier|vae] [...]`. */
 export function parseSemanticArgs(rest: string[]): SemanticCommand {
   const parsed: Partial<SemanticCommand> = {};
-  const manifest = readUnsupervisedCommandLine(
-    'semantic',
-    rest,
-    (arg, value) => {
-      switch (arg) {
-        case '--representation':
-          parsed.representation = choice(arg, value(), { fourier: 'fourier', vae: 'vae' } as const);
-          return true;
-        case '--bins':
-          parsed.bins = intAtLeast(arg, value());
-          return true;
-        case '--vae-manifest':
-          parsed.vaeManifest = text(arg, value(), 'the VAE run manifest');
-          return true;
-        case '--vae-checkpoint':
-          parsed.vaeCheckpoint = text(arg, value(), 'a checkpoint path as written in the VAE manifest');
-          return true;
-        case '--scope':
-          parsed.scope = choice(arg, value(), { local: 'local', global: 'global' } as const);
-          return true;
-        case '--class':
-          parsed.classIndex = nonNegativeInt(arg, value());
-          return true;
-        case '--background':
-          parsed.background = intAtLeast(arg, value());
-          return true;
-        case '--method':
-          parsed.method = choice(arg, value(), { auto: 'auto', exact: 'exact', permutation: 'permutation' } as const);
-          return true;
-        case '--samples': {
-          const samples = intAtLeast(arg, value(), 2);
-          if (samples % 2 !== 0) throw new UsageError(`--samples must be even (permutations are paired with their reverses), got ${samples}`);
-          parsed.samples = samples;
-          return true;
-        }
-        default:
-          return false;
-      }
-    },
-    parsed,
-  );
+  const manifest = readUnsupervisedCommandLine('semantic', rest, parsed, {
+    '--representation': (flag, value) => (parsed.representation = choice(flag, value, { fourier: 'fourier', vae: 'vae' } as const)),
+    '--bins': (flag, value) => (parsed.bins = intAtLeast(flag, value)),
+    '--vae-manifest': (flag, value) => (parsed.vaeManifest = text(flag, value, 'the VAE run manifest')),
+    '--vae-checkpoint': (flag, value) => (parsed.vaeCheckpoint = text(flag, value, 'a checkpoint path as written in the VAE manifest')),
+    '--scope': (flag, value) => (parsed.scope = choice(flag, value, { local: 'local', global: 'global' } as const)),
+    '--class': (flag, value) => (parsed.classIndex = nonNegativeInt(flag, value)),
+    '--background': (flag, value) => (parsed.background = intAtLeast(flag, value)),
+    '--method': (flag, value) => (parsed.method = choice(flag, value, { auto: 'auto', exact: 'exact', permutation: 'permutation' } as const)),
+    '--samples': (flag, value) => (parsed.samples = evenSamples(flag, value)),
+  });
   const representation = parsed.representation ?? 'fourier';
   if (representation !== 'fourier' && parsed.bins !== undefined) throw new UsageError('--bins applies to --representation fourier');
   if (representation !== 'vae' && (parsed.vaeManifest !== undefined || parsed.vaeCheckpoint !== undefined)) {
