@@ -164,17 +164,14 @@ export function exampleCheckSpecs(command: Pick<ExampleChecksCommand, 'methods' 
 
 export const EXAMPLE_COMMANDS = ['examples', 'index', 'self-influence', 'suspicious', 'example-checks'] as const;
 
+const EXAMPLE_PARSERS: Record<(typeof EXAMPLE_COMMANDS)[number], (rest: string[]) => ExampleCommand> = {
+  examples: parseExamplesArgs,
+  index: parseIndexArgs,
+  'self-influence': parseSelfInfluenceArgs,
+  suspicious: parseSuspiciousArgs,
+  'example-checks': parseExampleChecksArgs,
+};
+
 export function parseExampleCommand(command: (typeof EXAMPLE_COMMANDS)[number], rest: string[]): ExampleCommand {
-  switch (command) {
-    case 'examples':
-      return parseExamplesArgs(rest);
-    case 'index':
-      return parseIndexArgs(rest);
-    case 'self-influence':
-      return parseSelfInfluenceArgs(rest);
-    case 'suspicious':
-      return parseSuspiciousArgs(rest);
-    case 'example-checks':
-      return parseExampleChecksArgs(rest);
-  }
+  return EXAMPLE_PARSERS[command](rest);
 }

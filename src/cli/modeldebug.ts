@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `modeldebug`: the command-line face of the engine. */
-import { USAGE, UsageError, type ExplainCommand } from './args';
+import type { ExplainCommand } from './args';
 import type { AttributeCommand, ChecksCommand } from './attributionArgs';
 import { formatAttributeSummary, formatChecksSummary } from './attributionSummary';
 import { parseCommand, type Command } from './commands';
@@ -12,6 +12,8 @@ import { runAttribute } from './runAttribute';
 import { runChecks } from './runChecks';
 import { runExplain } from './runExplain';
 import { runUnsupervisedCommand } from './runUnsupervised';
+import { USAGE } from './usageText';
+import { UsageError } from './usageError';
 import type { UnsupervisedCommand } from './unsupervisedArgs';
 
 type Log = (line: string) => void;
