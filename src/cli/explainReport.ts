@@ -5,7 +5,7 @@
  */
 import { GetExamplesRequest, type ExplainResult } from '../protocol/engineProtocol';
 import type { RpcEndpoint } from '../protocol/rpc';
-import type { PhaseTimer } from './phaseTimer';
+import type { PhaseTimer } from '../shared/phaseTimer';
 import type { ReportImages } from './reportHtml';
 import { toReport, type Report } from './reportJson';
 
@@ -29,7 +29,7 @@ export async function reportWithImages(
 ): Promise<ReportWithImages> {
   const options = signal ? { signal } : {};
   const train = new Set(result.examples.flatMap((e) => [...e.proponents, ...e.opponents].map((p) => p.index)));
-  const [trainPixels, testPixels] = await timer.timed('fetchImages', () =>
+  const [trainPixels, testPixels] = await timer.run('fetchImages', () =>
     Promise.all([
       rpc.call(GetExamplesRequest, { manifestPath, split: 'train', indices: [...train] }, options),
       rpc.call(GetExamplesRequest, { manifestPath, split: 'test', indices: testIndices }, options),

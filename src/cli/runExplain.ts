@@ -7,7 +7,7 @@ import { ExplainRequest, OpenRunRequest, type ExplainParams } from '../protocol/
 import type { ExplainCommand } from './args';
 import { progressLogger, startEngine, writeTextAtomically } from './engineSession';
 import { reportWithImages } from './explainReport';
-import { phaseTimer } from './phaseTimer';
+import { PhaseTimer } from '../shared/phaseTimer';
 import { renderReportHtml } from './reportHtml';
 import type { Report } from './reportJson';
 
@@ -20,10 +20,10 @@ export interface ExplainOutcome {
 export async function runExplain(command: ExplainCommand, log: (line: string) => void, signal?: AbortSignal): Promise<ExplainOutcome> {
   const manifest = path.resolve(command.manifest);
   const outDir = path.resolve(command.out ?? path.dirname(manifest));
-  const timer = phaseTimer();
-  const { engine } = await timer.timed('engineStart', () => startEngine(command.backend, log, signal));
+  const timer = new PhaseTimer();
+  const { engine } = await timer.run('engineStart', () => startEngine(command.backend, log, signal));
   try {
-    const run = await timer.timed('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, { signal }));
+    const run = await timer.run('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, { signal }));
     log(`run: ${run.name}: ${run.train.count} training and ${run.test.count} test examples, ${run.checkpoints.length} checkpoints`);
     const result = await engine.rpc.call(ExplainRequest, explainParams(manifest, command), { signal, onProgress: progressLogger(log) });
     const { report, images } = await reportWithImages(engine.rpc, manifest, result, command.indices, timer, signal);

@@ -13,7 +13,7 @@ import { examplesTensor, gatherValues, gatherLabels, modelExampleShape } from '.
 import { chooseCheckpoint, type LoadedRun, type RunStore } from '../run/runStore';
 import { trainingLoss } from '../run/vaeParts';
 import { describeLabel } from './labels';
-import { PhaseTimer } from './phaseTimer';
+import { PhaseTimer } from '../../shared/phaseTimer';
 
 export const DEFAULT_IG_STEPS = 64;
 export const DEFAULT_TOP_K = 5;

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ExplainRequest, OpenRunRequest, type ExplainParams } from '../../protocol/engineProtocol';
 import type { Progress } from '../../protocol/rpc';
 import { reportWithImages } from '../../cli/explainReport';
-import { phaseTimer } from '../../cli/phaseTimer';
+import { PhaseTimer } from '../../shared/phaseTimer';
 import { renderReportHtml } from '../../cli/reportHtml';
 import type { Report } from '../../cli/reportJson';
 import type { EngineHandle } from '../engineHandle';
@@ -32,11 +32,11 @@ export interface ExportOptions {
 export async function buildReport(engine: Pick<EngineHandle, 'rpc'>, manifestPath: string, options: ExportOptions = {}): Promise<ExportedReport> {
   const manifest = path.resolve(manifestPath);
   const { signal } = options;
-  const timer = phaseTimer();
+  const timer = new PhaseTimer();
   const report = (message: string, fraction?: number): void => options.onProgress?.(fraction === undefined ? { message } : { message, fraction });
 
   report('Opening the run', 0);
-  const run = await timer.timed('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, signal ? { signal } : {}));
+  const run = await timer.run('openRun', () => engine.rpc.call(OpenRunRequest, { manifestPath: manifest }, signal ? { signal } : {}));
   const count = Math.max(1, Math.min(options.examples ?? DEFAULT_REPORT_EXAMPLES, run.test.count));
   const params: ExplainParams = { manifestPath: manifest, testIndices: Array.from({ length: count }, (_, i) => i) };
   if (options.checkpoint !== undefined) params.checkpoint = options.checkpoint;

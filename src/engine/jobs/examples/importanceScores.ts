@@ -15,7 +15,7 @@ import { relevantLayersOf } from '../../influence/perExampleGradients';
 import { tracInScores } from '../../influence/tracin';
 import { gatherLabels, gatherValues } from '../../run/batches';
 import type { ExplainedModel } from '../explainedModel';
-import { PhaseTimer } from '../phaseTimer';
+import { PhaseTimer } from '../../../shared/phaseTimer';
 import type { ExampleJobContext } from './exampleJobContext';
 import type { ResolvedExampleSpec } from './exampleSpecs';
 import { sketchedScores, sketchRows } from './gradientIndex';

@@ -16,7 +16,7 @@ import { rankSuspiciousExamples, type SuspiciousInput } from '../../examples/sus
 import { COMMON_FIELDS, readCommon, secondsSince } from '../attributionJobContext';
 import { openExplainedModel, type ExplainedModel } from '../explainedModel';
 import { invalidParam, readEnum, readObject, readOptionalInteger } from '../paramReader';
-import { PhaseTimer } from '../phaseTimer';
+import { PhaseTimer } from '../../../shared/phaseTimer';
 import type { ExampleJobContext } from './exampleJobContext';
 import { progressWithEta } from './progressEta';
 import { tracInSelfInfluenceScores } from './selfInfluenceJob';
