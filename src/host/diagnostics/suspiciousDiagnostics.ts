@@ -80,7 +80,12 @@ const toRange = (r: TextRange): vscode.Range => new vscode.Range(r.start.line, r
 const samePath = (a: string, b: string): boolean => path.resolve(a) === path.resolve(b);
 
 class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLensProvider {
-  private readonly collection = vscode.languages.createDiagnosticCollection('modelDebugger.suspicious');
+  /**
+   * One diagnostic collection per run: VS Code keeps at most 1,000 diagnostics per file and collection
+   * (the rest become one "Not showing N further problems" entry), and the demo's two runs flag the
+   * same labels file, so one shared collection would cut a second run's rows.
+   */
+  private readonly collections = new Map<string, vscode.DiagnosticCollection>();
   private readonly states = new Map<string, RunState>();
   private readonly stores = new Map<string, ReviewedStore>();
   private readonly latest = new LatestRun();
@@ -446,12 +451,14 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
 
   publish(): void {
     if (this.disposed) return;
-    const byUri = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
+    const byRun = new Map<string, Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>>();
     const specs = new Map<string, Array<{ state: RunState; spec: RowDiagnosticSpec }>>();
     const lenses = new Map<string, Array<{ state: RunState; range: TextRange }>>();
-    const add = (file: string, diagnostic: vscode.Diagnostic): string => {
+    const add = (state: RunState, file: string, diagnostic: vscode.Diagnostic): string => {
       const uri = vscode.Uri.file(file);
       const key = uri.toString();
+      let byUri = byRun.get(state.manifestPath);
+      if (!byUri) byRun.set(state.manifestPath, (byUri = new Map()));
       let entry = byUri.get(key);
       if (!entry) byUri.set(key, (entry = { uri, diagnostics: [] }));
       entry.diagnostics.push(diagnostic);
@@ -475,7 +482,7 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
           diagnostic.source = DIAGNOSTIC_SOURCE;
           diagnostic.code = spec.code;
           diagnostic.relatedInformation = [related(state)];
-          const uriKey = add(target.file, diagnostic);
+          const uriKey = add(state, target.file, diagnostic);
           let list = specs.get(uriKey);
           if (!list) specs.set(uriKey, (list = []));
           list.push({ state, spec });
@@ -486,14 +493,24 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = [...new Set(state.shown.flatMap((e) => e.reasons.map((r) => r.signal)))].join(',');
         diagnostic.relatedInformation = [related(state)];
-        const uriKey = add(state.summary.file, diagnostic);
+        const uriKey = add(state, state.summary.file, diagnostic);
         let list = lenses.get(uriKey);
         if (!list) lenses.set(uriKey, (list = []));
         list.push({ state, range: state.summary.range });
       }
     }
-    this.collection.clear();
-    for (const { uri, diagnostics } of byUri.values()) this.collection.set(uri, diagnostics);
+    for (const [manifestPath, collection] of this.collections) {
+      if (this.states.has(manifestPath)) collection.clear();
+      else {
+        collection.dispose();
+        this.collections.delete(manifestPath);
+      }
+    }
+    for (const [manifestPath, byUri] of byRun) {
+      let collection = this.collections.get(manifestPath);
+      if (!collection) this.collections.set(manifestPath, (collection = vscode.languages.createDiagnosticCollection(`modelDebugger.suspicious:${manifestPath}`)));
+      for (const { uri, diagnostics } of byUri.values()) collection.set(uri, diagnostics);
+    }
     this.specs = specs;
     this.lenses = lenses;
     this.lensesChanged.fire();
@@ -620,7 +637,8 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
     this.remaps.dispose();
     for (const state of this.states.values()) for (const watcher of state.watchers) watcher.dispose();
     this.states.clear();
-    this.collection.dispose();
+    for (const collection of this.collections.values()) collection.dispose();
+    this.collections.clear();
     this.lensesChanged.dispose();
   }
 }
