@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+// Copies the end-to-end test's screenshots (test-results/, written by `npm run test:e2e`) into
+// media/screenshots/ for the README, scaled down to at most 1120 pixels wide so each stays small.
+// media/screenshots/ is kept out of the VSIX by .vscodeignore.
+// Usage: npm run test:e2e && node scripts/update-screenshots.mjs
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PNG } from 'pngjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const FROM = join(ROOT, 'test-results');
+const TO = join(ROOT, 'media', 'screenshots');
+const MAX_WIDTH = 1120;
+const NAMES = ['e2e-explain', 'e2e-codelens', 'e2e-editor-context', 'e2e-restricted', 'e2e-diagnostics', 'e2e-quickfix', 'e2e-show-suspicious', 'e2e-review'];
+
+/** Area-averaging downscale by a factor ≥ 1 (each output pixel is the mean of the input pixels it covers). */
+function downscale(png, width) {
+  const factor = png.width / width;
+  const height = Math.round(png.height / factor);
+  const out = new PNG({ width, height });
+  for (let y = 0; y < height; y++) {
+    const y0 = Math.floor(y * factor);
+    const y1 = Math.min(png.height, Math.max(y0 + 1, Math.floor((y + 1) * factor)));
+    for (let x = 0; x < width; x++) {
+      const x0 = Math.floor(x * factor);
+      const x1 = Math.min(png.width, Math.max(x0 + 1, Math.floor((x + 1) * factor)));
+      const sum = [0, 0, 0, 0];
+      for (let yy = y0; yy < y1; yy++) {
+        for (let xx = x0; xx < x1; xx++) {
+          const i = (yy * png.width + xx) * 4;
+          for (let c = 0; c < 4; c++) sum[c] += png.data[i + c];
+        }
+      }
+      const n = (y1 - y0) * (x1 - x0);
+      const o = (y * width + x) * 4;
+      for (let c = 0; c < 4; c++) out.data[o + c] = Math.round(sum[c] / n);
+    }
+  }
+  return out;
+}
+
+mkdirSync(TO, { recursive: true });
+let missing = 0;
+for (const name of NAMES) {
+  const source = join(FROM, `${name}.png`);
+  if (!existsSync(source)) {
+    console.error(`missing ${source} (run npm run test:e2e first)`);
+    missing++;
+    continue;
+  }
+  const png = PNG.sync.read(readFileSync(source));
+  const scaled = png.width > MAX_WIDTH ? downscale(png, MAX_WIDTH) : png;
+  const target = join(TO, `${name.replace(/^e2e-/, '')}.png`);
+  writeFileSync(target, PNG.sync.write(scaled, { deflateLevel: 9, colorType: 2 }));
+  console.log(`${target}: ${scaled.width}x${scaled.height}, ${(statSync(target).size / 1024).toFixed(0)} KB`);
+}
+process.exit(missing > 0 ? 1 : 0);
