@@ -154,6 +154,8 @@ export class ExampleChecksView {
       row.classList.add('focused-example');
       row.scrollIntoView({ block: 'center' });
       row.focus();
+    } else {
+      this.blocks.suspicious.result.prepend(el('p', { class: 'muted' }, `Training example #${focusIndex} is not among the ${result.examples.length} most suspicious at this checkpoint.`));
     }
   }
 

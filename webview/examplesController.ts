@@ -7,6 +7,7 @@
  */
 import type { RpcEndpoint } from '../src/protocol/rpc';
 import {
+  EXAMPLE_LIMITS,
   PanelBuildIndexRequest,
   PanelCompareExamplesRequest,
   PanelExampleConsistencyRequest,
@@ -134,7 +135,9 @@ export class ExamplesController {
     const common = { testIndex: this.testIndex, checkpoint: this.checkpoint, settings, exampleCount: state.consistencyExamples };
     if (kind === 'suspicious') {
       status.start('Scoring every training example…');
-      const params = { checkpoint: this.checkpoint, limit: state.suspiciousLimit };
+      // A diagnostic may point at an example below the panel's own cut-off: then list as many as the host allows.
+      const limit = focusIndex === undefined ? state.suspiciousLimit : EXAMPLE_LIMITS.suspiciousLimit.max;
+      const params = { checkpoint: this.checkpoint, limit };
       void lane.run((signal) => rpc.call(PanelSuspiciousRequest, params, { signal, onProgress }), {
         done: (result) => {
           status.stop();

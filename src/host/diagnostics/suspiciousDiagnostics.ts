@@ -527,21 +527,28 @@ class SuspiciousDiagnostics implements vscode.CodeActionProvider, vscode.CodeLen
       wanted,
     );
     const actions: vscode.CodeAction[] = [];
-    for (const { state, spec } of entries.filter((e) => hits.includes(e.spec))) {
+    const matched = entries.filter((e) => hits.includes(e.spec));
+    // Several runs may flag the same row: one edit per distinct change, and the run named on its own actions.
+    const several = new Set(matched.map((e) => e.state.manifestPath)).size > 1;
+    const changes = new Set<string>();
+    for (const { state, spec } of matched) {
       const diagnostics = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE && d.range.isEqual(toRange(spec.range)));
-      if (spec.change) {
+      const suffix = several ? ` (${state.name})` : '';
+      const changeKey = spec.change && `${JSON.stringify(spec.change.range)}\0${spec.change.text}`;
+      if (spec.change && changeKey && !changes.has(changeKey)) {
+        changes.add(changeKey);
         const change = new vscode.CodeAction(spec.change.title, vscode.CodeActionKind.QuickFix);
         change.edit = new vscode.WorkspaceEdit();
         change.edit.replace(document.uri, toRange(spec.change.range), spec.change.text);
         change.diagnostics = diagnostics;
-        change.isPreferred = true;
+        change.isPreferred = changes.size === 1;
         actions.push(change);
       }
-      const show = new vscode.CodeAction('Show in Model Debugger', vscode.CodeActionKind.QuickFix);
+      const show = new vscode.CodeAction(`Show in Model Debugger${suffix}`, vscode.CodeActionKind.QuickFix);
       show.command = { command: SUSPICIOUS_COMMANDS.show, title: 'Show in Model Debugger', arguments: [state.manifestPath, spec.index] };
       show.diagnostics = diagnostics;
       actions.push(show);
-      const mark = new vscode.CodeAction('Mark as reviewed', vscode.CodeActionKind.QuickFix);
+      const mark = new vscode.CodeAction(`Mark as reviewed${suffix}`, vscode.CodeActionKind.QuickFix);
       mark.command = { command: SUSPICIOUS_COMMANDS.markReviewed, title: 'Mark as reviewed', arguments: [state.manifestPath, spec.row, spec.label] };
       mark.diagnostics = diagnostics;
       actions.push(mark);
