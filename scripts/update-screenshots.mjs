@@ -12,7 +12,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FROM = join(ROOT, 'test-results');
 const TO = join(ROOT, 'media', 'screenshots');
 const MAX_WIDTH = 1120;
-const NAMES = ['e2e-explain', 'e2e-codelens', 'e2e-editor-context', 'e2e-restricted', 'e2e-diagnostics', 'e2e-quickfix', 'e2e-show-suspicious', 'e2e-review'];
+const NAMES = ['e2e-explain', 'e2e-codelens', 'e2e-editor-context', 'e2e-restricted', 'e2e-diagnostics', 'e2e-quickfix', 'e2e-show-suspicious', 'e2e-review', 'e2e-neon', 'e2e-semantic', 'e2e-invariance'];
 
 /** Area-averaging downscale by a factor ≥ 1 (each output pixel is the mean of the input pixels it covers). */
 function downscale(png, width) {

@@ -27,12 +27,12 @@ export function curveChart(r: PanelInvarianceCurve): HTMLElement {
   }
   for (const tick of g.xTicks) plot.append(svgEl('text', { class: 'tick', x: tick.x, y: plotHeight + 14, 'text-anchor': 'middle' }, formatNumber(tick.value)));
   plot.append(svgEl('line', { class: 'axis', x1: 0, x2: plotWidth, y1: plotHeight, y2: plotHeight }), svgEl('line', { class: 'axis', x1: 0, x2: 0, y1: 0, y2: plotHeight }));
-  plot.append(svgEl('path', { class: 'top-line', d: g.nuisance.path }), svgEl('path', { class: 'random-line', d: g.control.path }));
+  plot.append(svgEl('path', { class: 'top-line', d: g.nuisance.path, 'data-testid': 'invariance-curve-z2' }), svgEl('path', { class: 'random-line', d: g.control.path, 'data-testid': 'invariance-curve-z1' }));
   g.xs.forEach((x, i) => {
     const sigma = g.sigmas[i]!;
-    const top = svgEl('circle', { class: 'top-point', cx: x, cy: g.nuisance.ys[i]!, r: 3 });
+    const top = svgEl('circle', { class: 'top-point', cx: x, cy: g.nuisance.ys[i]!, r: 3, 'data-testid': 'invariance-curve-z2-point', 'data-sigma': sigma, 'data-value': g.nuisance.values[i]! });
     top.append(svgEl('title', {}, `σ = ${sigma}: z2 resampled keeps the class ${percent(g.nuisance.values[i]!)}`));
-    const control = svgEl('rect', { class: 'random-point', x: x - 3, y: g.control.ys[i]! - 3, width: 6, height: 6 });
+    const control = svgEl('rect', { class: 'random-point', x: x - 3, y: g.control.ys[i]! - 3, width: 6, height: 6, 'data-testid': 'invariance-curve-z1-point', 'data-sigma': sigma, 'data-value': g.control.values[i]! });
     control.append(svgEl('title', {}, `σ = ${sigma}: z1 resampled (control) keeps the class ${percent(g.control.values[i]!)}`));
     plot.append(top, control);
   });

@@ -92,7 +92,7 @@ export class SemanticView {
       caption,
       el('h3', {}, 'This example ', el('span', { class: 'muted' }, 'φ per feature, ± standard error')),
       errorBarChart(e, r.featureNames, `Semantic Shapley values of test example ${r.testIndex} for ${className}: ${summary(e.values)}.`, 'semantic-chart'),
-      el('p', { class: `completeness${local.warn ? ' warn' : ''}`, 'data-testid': 'semantic-efficiency' }, `Efficiency: ${local.text}`),
+      el('p', { class: `completeness${local.warn ? ' warn' : ''}`, 'data-testid': 'semantic-efficiency', 'data-gap': String(e.efficiencyGap), 'data-expected': String(e.fullValue - e.emptyValue) }, `Efficiency: ${local.text}`),
     ];
     const columns: { title: string; series: ValueSeries }[] = [{ title: 'φ (this example)', series: e }];
     if (r.global) {

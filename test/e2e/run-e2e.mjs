@@ -6,12 +6,15 @@
 // runs "Explain this checkpoint" and checks what the panel shows. Then, in demo-workspace/train.ts,
 // the CodeLens and the editor context menu on the checkpoint path each open the panel; finally a
 // second code-server with Workspace Trust on (and never granted) must spawn no engine process.
+// Before that, the on-demand sections: NEON and semantic Shapley values on the classifier's panel, the
+// invariance curve on the supervised VAE's (a fresh machine builds the demo with --vae=supervised).
 //
 // Usage: node test/e2e/run-e2e.mjs [--vsix path/to/prebuilt.vsix] [--keep]
 // Environment: E2E_TIMEOUT_MS (whole run, default 20 min), E2E_EXPLAIN_TIMEOUT_MS,
 // E2E_COLOR_THEME (e.g. "Default Dark Modern", "Default High Contrast"; the screenshot name
 // then carries the theme).
-// Writes test-results/e2e-explain.png, e2e-codelens.png, e2e-editor-context.png, e2e-restricted.png
+// Writes test-results/e2e-explain.png, e2e-codelens.png, e2e-editor-context.png, e2e-restricted.png,
+// e2e-neon.png, e2e-semantic.png, e2e-invariance.png
 // (and e2e-failure.png plus logs when it fails).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -179,10 +182,7 @@ async function main() {
   const entry = run('bash', [join(ROOT, 'scripts/install-code-server.sh')]).trim().split('\n').at(-1);
   if (!entry || !existsSync(entry)) throw new Error(`install-code-server.sh did not print the code-server entry point (got ${entry})`);
 
-  if (!existsSync(join(WORKSPACE, 'autoencoder', 'modeldebug.json'))) {
-    log('demo-workspace/ is missing: building it with npm run demo');
-    run('npm', ['run', 'demo'], { stdio: ['ignore', 'inherit', 'inherit'] });
-  }
+  ensureDemoWorkspace();
   const manifestPath = join(WORKSPACE, 'autoencoder', 'modeldebug.json');
   const { manifest, folder: checkpointFolder } = lastCheckpoint(manifestPath);
 
@@ -253,6 +253,7 @@ async function main() {
     await exercise(page, port, checkpointFolder, manifest);
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
+    await exerciseSections(page);
     // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
     const running = engineProcesses(extensionsDir);
     if (running.length === 0) throw new Error(`no engine process found with ps for ${extensionsDir} while panels are open`);
@@ -773,10 +774,12 @@ async function checkDiagnostics(page, manifest) {
 
   // "Show in Model Debugger": the panel opens with the suspicious list, that example focused.
   const fixes = await quickFixesAt(page, line);
-  check(fixes.some((f) => f.startsWith('Change label to ')) && fixes.includes('Show in Model Debugger') && fixes.includes('Mark as reviewed'), `Ctrl+. on line ${line} offers the quick fixes (${fixes.join(' | ')})`);
+  // With several runs flagging the row, each run's fixes carry its name: "Show in Model Debugger (<run>)".
+  const forClassifier = (name) => (f) => f === name || (f.startsWith(`${name} (`) && /classifier/i.test(f));
+  check(fixes.some((f) => f.startsWith('Change label to ')) && fixes.some(forClassifier('Show in Model Debugger')) && fixes.some(forClassifier('Mark as reviewed')), `Ctrl+. on line ${line} offers the quick fixes (${fixes.join(' | ')})`);
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(RESULTS, 'e2e-quickfix.png') });
-  await chooseQuickFix(page, 'Show in Model Debugger');
+  await chooseQuickFix(page, fixes.find(forClassifier('Show in Model Debugger')) ?? 'Show in Model Debugger');
   const shown = await pollFor(`the panel's suspicious list with #${index} focused`, EXPLAIN_TIMEOUT_MS, async () => {
     const states = await suspiciousListStates(page, index);
     const failed = states.find((state) => state.error);
@@ -798,7 +801,7 @@ async function checkDiagnostics(page, manifest) {
   const before = await csvLineText(page, index);
   const change = fixesAgain.find((f) => f.startsWith('Change label to '));
   if (!change || !before) throw new Error(`no "Change label to" quick fix on line ${line} (${fixesAgain.join(' | ')}; line text ${before})`);
-  const suggested = /^Change label to '(.*)'$/.exec(change)?.[1];
+  const suggested = /^Change label to '([^']*)'/.exec(change)?.[1];
   const [rowIndex, , ...rest] = before.split(',');
   const expected = [rowIndex, String(suggested === undefined ? -1 : classNames.indexOf(suggested)), ...rest].join(',');
   await chooseQuickFix(page, change);
@@ -818,6 +821,211 @@ async function checkDiagnostics(page, manifest) {
   check(undone && restored, `undo restores line ${line} and saving writes ${LABELS_NAME} back unchanged`);
 
   if (failures.length > 0) throw new Error(`${failures.length} diagnostics check(s) failed:\n  ${failures.join('\n  ')}`);
+}
+
+/** The supervised VAE run the invariance section needs (trainVae.ts writes it beside the other runs). */
+const VAE_MANIFEST = join(WORKSPACE, 'vae-supervised', 'modeldebug.json');
+
+/**
+ * demo-workspace/ is generated (git-ignored): on a fresh machine build it with the supervised VAE only
+ * (`npm run demo -- --vae=supervised`, not the β-VAEs); a workspace from before the VAE demo gets just
+ * the supervised VAE trained by its own trainVae.ts. Each prints how long it took.
+ */
+function ensureDemoWorkspace() {
+  if (!existsSync(join(WORKSPACE, 'autoencoder', 'modeldebug.json'))) {
+    log('demo-workspace/ is missing: building it with npm run demo -- --vae=supervised');
+    const t0 = Date.now();
+    run('npm', ['run', 'demo', '--', '--vae=supervised'], { stdio: ['ignore', 'inherit', 'inherit'] });
+    log(`built demo-workspace/ with the supervised VAE in ${((Date.now() - t0) / 1000).toFixed(1)} s (the demo's phase table above shows the VAE training on its own)`);
+    return;
+  }
+  if (existsSync(VAE_MANIFEST)) return;
+  const t0 = Date.now();
+  if (existsSync(join(WORKSPACE, 'trainVae.ts'))) {
+    log('demo-workspace/vae-supervised/ is missing: training the supervised VAE (trainVae.ts --models supervised)');
+    run(process.execPath, ['--import', 'tsx', join(WORKSPACE, 'trainVae.ts'), '--models', 'supervised'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } else {
+    log('demo-workspace/ predates the VAE demo: rebuilding it with npm run demo -- --vae=supervised');
+    run('npm', ['run', 'demo', '--', '--vae=supervised'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  log(`the supervised VAE took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Answers the "which run?" quick pick of a section command with the run whose manifest path contains `run`. */
+async function pickRunIfAsked(page, run) {
+  const title = await pollFor('the command\'s run picker or its panel', 30_000, async () => {
+    if ((await page.locator('iframe.webview').count()) > 0) return 'panel';
+    const text = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1000 }).catch(() => '');
+    return /which run/i.test(text ?? '') ? text : undefined;
+  });
+  if (title === 'panel') return;
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.fill(`${run}/modeldebug.json`);
+  await pollFor(`${run} first in the run picker`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(`${run}/`));
+  await quickInput.press('Enter');
+}
+
+/** Chooses `value` in a toolkit dropdown of the panel. */
+async function chooseOption(view, id, value) {
+  const dropdown = view.locator(`#${id}`);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if ((await dropdown.evaluate((element) => element.value)) === value) return;
+    await dropdown.click();
+    await view.locator(`#${id} vscode-option[value="${value}"]`).click();
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  const now = await dropdown.evaluate((element) => element.value);
+  if (now !== value) throw new Error(`#${id} stays at "${now}", not "${value}"`);
+}
+
+async function setNumber(view, id, value) {
+  const input = view.locator(`#${id}`);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await input.dispatchEvent('change');
+}
+
+/** Waits for a section's result (`ready` returns truthy); fails on the section's error. */
+async function waitForSection(view, section, what, ready) {
+  return pollFor(what, EXPLAIN_TIMEOUT_MS, async () => {
+    const error = view.locator(`[data-testid="${section}-status"] .task-error:not([hidden])`);
+    if ((await error.count()) > 0) {
+      const text = (await error.first().textContent())?.trim();
+      if (text) throw new Error(`the ${section} section shows an error: ${text}`);
+    }
+    return ready();
+  });
+}
+
+/** Counts a canvas's drawn and tinted pixels, as the saliency heatmap check does. */
+function canvasPixels(canvas) {
+  return canvas.evaluate((element) => {
+    const data = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;
+    let nonZero = 0;
+    let coloured = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] || data[i + 1] || data[i + 2]) nonZero++;
+      if (Math.abs(data[i] - data[i + 2]) > 24) coloured++;
+    }
+    return { width: element.width, height: element.height, nonZero, coloured };
+  });
+}
+
+/**
+ * The on-demand sections in the real panel. On the classifier run (opened by "Explain Clusters and
+ * Outliers (NEON)"): NEON with a KDE's outlierness in input space (a relevance heatmap with tinted
+ * pixels, the conservation readout with its numbers), then semantic Shapley values over Fourier bins
+ * for the shown example with 16 background examples (one bar per bin, the efficiency gap near 0). On
+ * the supervised VAE's panel (its encoder via "Explain Checkpoint…"): the invariance curve over a small
+ * sample (a point per σ on the z2 and z1-control lines, z2 above the control at the smallest σ).
+ */
+async function exerciseSections(page) {
+  const failures = [];
+  const check = (ok, message) => {
+    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+    if (!ok) failures.push(message);
+  };
+  const view = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+
+  // NEON on the classifier: the command opens the panel at the section (and runs its defaults; the
+  // Explain press below supersedes that run).
+  await runCommand(page, 'View: Close All Editors');
+  // The Problems view from the diagnostics check would cover the lower half of the screenshots.
+  await runCommand(page, 'View: Hide Panel');
+  await page.waitForTimeout(1000);
+  let t0 = Date.now();
+  await runCommand(page, 'Model Debugger: Explain Clusters and Outliers (NEON)');
+  await pickRunIfAsked(page, 'classifier');
+  await view.locator('[data-testid="run-neon"]').waitFor({ state: 'visible', timeout: 120_000 });
+  log('NEON: the classifier\'s panel is open at the NEON section; KDE outlierness in input space');
+  await chooseOption(view, 'neon-model', 'kde');
+  await chooseOption(view, 'neon-explain', 'outlierness');
+  await chooseOption(view, 'neon-space', 'input');
+  t0 = Date.now();
+  await view.locator('[data-testid="run-neon"]').click();
+  const neonCaption = await waitForSection(view, 'neon', 'the NEON relevance (KDE outlierness, input space)', async () => {
+    const caption = view.locator('.neon-result:not(.stale):not([hidden]) [data-testid="neon-caption"]');
+    if ((await caption.count()) === 0) return undefined;
+    const text = (await caption.textContent()) ?? '';
+    return /KDE/.test(text) && /outlierness/.test(text) && /input space/.test(text) ? text : undefined;
+  });
+  log(`NEON result in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${neonCaption.trim()}`);
+  const neonPixels = await canvasPixels(view.locator('canvas[data-testid="neon-heatmap"]'));
+  check(neonPixels.width > 0 && neonPixels.nonZero > 0 && neonPixels.coloured > 0, `the NEON relevance heatmap is drawn (${neonPixels.nonZero} non-zero of ${neonPixels.width}x${neonPixels.height}, ${neonPixels.coloured} tinted)`);
+  const conservation = ((await view.locator('[data-testid="neon-conservation"]').textContent()) ?? '').trim();
+  const number = '[−-]?\\d[\\d.,]*(?:e[−+-]?\\d+)?';
+  check(new RegExp(`Σ relevance ${number} vs\\. value ${number} · dissipated ${number}`).test(conservation), `the NEON conservation readout has its numbers (${conservation})`);
+  const neonValue = ((await view.locator('[data-testid="neon-value"]').textContent()) ?? '').trim();
+  log(`NEON value readout: ${neonValue}`);
+  await view.locator('#section-neon').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-neon.png') });
+
+  // Semantic Shapley values on the same panel: Fourier bins, local, 16 background examples.
+  await chooseOption(view, 'semantic-representation', 'fourier');
+  await chooseOption(view, 'semantic-scope', 'local');
+  await setNumber(view, 'semantic-background', 16);
+  const bins = Number(await view.locator('#semantic-bins').inputValue());
+  t0 = Date.now();
+  await view.locator('[data-testid="run-semantic"]').click();
+  const semanticCaption = await waitForSection(view, 'semantic', 'the semantic Shapley values', async () => {
+    const caption = view.locator('.semantic-result:not(.stale):not([hidden]) [data-testid="semantic-caption"]');
+    if ((await caption.count()) === 0) return undefined;
+    const text = (await caption.textContent()) ?? '';
+    return /16 background examples/.test(text) ? text : undefined;
+  });
+  log(`semantic Shapley values in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${semanticCaption.trim()}`);
+  const bars = await view.locator('[data-testid="semantic-chart"] g.shapley-bar').count();
+  check(bins > 0 && bars === bins, `the semantic Shapley chart has one bar per Fourier bin (${bars} bars, ${bins} bins)`);
+  const efficiency = view.locator('[data-testid="semantic-efficiency"]');
+  const gap = Number(await efficiency.getAttribute('data-gap'));
+  const expected = Number(await efficiency.getAttribute('data-expected'));
+  const efficiencyText = ((await efficiency.textContent()) ?? '').trim();
+  check(Number.isFinite(gap) && Math.abs(gap) <= Math.max(1e-3, 0.05 * Math.abs(expected)) && /gap/.test(efficiencyText), `the efficiency gap is near 0 (${gap} against v(N) − v(∅) = ${expected}; "${efficiencyText}")`);
+  await view.locator('#section-semantic').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-semantic.png') });
+
+  // The invariance curve on the supervised VAE's panel.
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  const { folder: vaeFolder } = lastCheckpoint(VAE_MANIFEST);
+  const encoder = `${vaeFolder.slice(WORKSPACE.length + 1)}/model.json`;
+  await runCommand(page, 'Model Debugger: Explain Checkpoint…');
+  const quickInput = page.locator('.quick-input-widget input');
+  await pollFor('the "explain which checkpoint?" quick pick', 30_000, async () => /which checkpoint/i.test((await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1000 }).catch(() => '')) ?? ''));
+  await quickInput.fill(encoder);
+  await pollFor(`${encoder} first in the quick pick`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(encoder));
+  await quickInput.press('Enter');
+  log(`invariance: explaining ${encoder}`);
+  await view.locator('[data-testid="run-invariance-curve"]').waitFor({ state: 'visible', timeout: 120_000 });
+  await setNumber(view, 'invariance-curve-curveexamples', 20);
+  await setNumber(view, 'invariance-curve-curvecount', 10);
+  t0 = Date.now();
+  await view.locator('[data-testid="run-invariance-curve"]').click();
+  await waitForSection(view, 'invariance-curve', 'the invariance curve', async () => {
+    const caption = view.locator('.invariance-curve-result:not(.stale):not([hidden]) .caption');
+    if ((await caption.count()) === 0) return undefined;
+    return /^20 test examples × 10 samples per σ/.test(((await caption.textContent()) ?? '').trim()) && (await view.locator('[data-testid="invariance-curve"]').count()) === 1;
+  });
+  const curveSeconds = (Date.now() - t0) / 1000;
+  const points = async (line) =>
+    view.locator(`[data-testid="invariance-curve-${line}-point"]`).evaluateAll((nodes) => nodes.map((n) => ({ sigma: Number(n.getAttribute('data-sigma')), value: Number(n.getAttribute('data-value')) })));
+  const z2 = await points('z2');
+  const z1 = await points('z1');
+  const rows = await view.locator('[data-testid="invariance-curve-table"] tbody tr').count();
+  const sigmas = z2.map((p) => p.sigma);
+  log(`invariance curve in ${curveSeconds.toFixed(1)} s: σ ${sigmas.join(', ')}; z2 ${z2.map((p) => p.value.toFixed(2)).join(' ')}; z1 ${z1.map((p) => p.value.toFixed(2)).join(' ')}`);
+  check(z2.length >= 2 && z2.length === rows && z1.length === rows && z1.every((p, i) => p.sigma === sigmas[i]), `the invariance curve has a point per σ on both lines (${z2.length} z2, ${z1.length} z1 points, ${rows} table rows)`);
+  check((await view.locator('[data-testid="invariance-curve-z2"]').count()) === 1 && (await view.locator('[data-testid="invariance-curve-z1"]').count()) === 1, 'the curve draws the z2 line and the z1 control line');
+  // σ = 0 is the reconstructions, shared by both lines; the smallest resampling σ comes next.
+  const smallest = z2.findIndex((p) => p.sigma > 0);
+  check(smallest >= 0 && z2[smallest].value > z1[smallest].value, `at the smallest σ (${z2[smallest]?.sigma}) resampling z2 keeps the class more often than the z1 control (${z2[smallest]?.value} > ${z1[smallest]?.value})`);
+  await view.locator('[data-testid="invariance-curve"]').evaluate((element) => element.scrollIntoView({ block: 'center' }));
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
+
+  if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
 }
 
 /** Engine processes of this run's extension (other runs on the machine have their own extensions folder). */
