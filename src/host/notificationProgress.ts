@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { Progress } from '../../protocol/rpc';
-import { progressLine } from '../../protocol/webviewProtocol';
+import type { Progress } from '../protocol/rpc';
+import { progressLine } from '../protocol/webviewProtocol';
 
 /** Adapts the engine's progress to a notification's: VS Code wants increments, the engine sends fractions. */
 export function notificationProgress(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: Progress) => void {

@@ -1,6 +1,7 @@
 /** "Export Report": the explain pipeline through the engine, with progress and Cancel, then a save dialog for the HTML and JSON. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { notificationProgress } from '../notificationProgress';
 import type { EngineSource } from '../engineHandle';
 import { describeError, isCancellation } from '../panel/errors';
 import { pickRun } from '../explainCommand';
@@ -26,21 +27,12 @@ export async function exportReport(deps: ExportDependencies): Promise<void> {
       async (progress, token) => {
         const controller = new AbortController();
         const subscription = token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
         try {
           const engine = await deps.engine.acquire();
           return await buildReport(engine, manifestPath, {
             ...(current?.checkpoint !== undefined && current.manifestPath === manifestPath ? { checkpoint: current.checkpoint } : {}),
             signal: controller.signal,
-            onProgress: (p) => {
-              const percent = p.fraction === undefined ? undefined : Math.min(100, Math.max(0, p.fraction * 100));
-              const step: { message: string; increment?: number } = { message: p.message };
-              if (percent !== undefined && percent > reported) {
-                step.increment = percent - reported;
-                reported = percent;
-              }
-              progress.report(step);
-            },
+            onProgress: notificationProgress(progress),
           });
         } finally {
           subscription.dispose();

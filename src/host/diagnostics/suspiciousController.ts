@@ -19,7 +19,7 @@ import { EditFollower } from './editFollower';
 import { selectExamples } from './flaggedRows';
 import { labelTargetOf } from './labelTarget';
 import type { RunTicket } from './latestRun';
-import { notificationProgress } from './notificationProgress';
+import { notificationProgress } from '../notificationProgress';
 import { REVIEWED_FOLDER } from './reviewedStore';
 import { ReviewedStores } from './reviewedStores';
 import type { MappedRow } from './rowMapping';

@@ -4,8 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { BackendInfo } from '../../protocol/engineProtocol';
-import type { Progress } from '../../protocol/rpc';
-import { progressLine, type PanelSection, type SectionRequest } from '../../protocol/webviewProtocol';
+import type { PanelSection, SectionRequest } from '../../protocol/webviewProtocol';
+import { notificationProgress } from '../notificationProgress';
 import type { EngineSource } from '../engineHandle';
 import { buildRestrictedHtml } from '../editor/restrictedHtml';
 import { loadManifest } from '../manifest/manifestLoader';
@@ -197,17 +197,7 @@ export class ExplainPanels implements vscode.Disposable, vscode.WebviewPanelSeri
           vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Model Debugger: ${title}`, cancellable: true }, (progress, token) => {
             const controller = new AbortController();
             const subscription = token.onCancellationRequested(() => controller.abort());
-            let reported = 0;
-            const report = (p: Progress): void => {
-              const step: { message: string; increment?: number } = { message: progressLine(p) };
-              if (p.fraction !== undefined && Number.isFinite(p.fraction)) {
-                const percent = Math.min(100, Math.max(0, p.fraction * 100));
-                if (percent > reported) step.increment = percent - reported;
-                reported = Math.max(reported, percent);
-              }
-              progress.report(step);
-            };
-            return task(report, controller.signal).finally(() => subscription.dispose());
+            return task(notificationProgress(progress), controller.signal).finally(() => subscription.dispose());
           }),
         ),
       showError: (message) => {
