@@ -254,6 +254,7 @@ async function main() {
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
     await exerciseSections(page);
+    if (process.env.E2E_SKIP_RELOAD !== '1') await exerciseReloads(page, extensionsDir);
     // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
     const running = engineProcesses(extensionsDir);
     if (running.length === 0) throw new Error(`no engine process found with ps for ${extensionsDir} while panels are open`);
@@ -392,14 +393,7 @@ async function exercise(page, port, checkpointFolder, manifest) {
     // "Developer: Reload Window" shuts the workbench down properly (saving the editor layout) before
     // reloading; a bare browser reload may not get to save it.
     log('reloading the window (Developer: Reload Window); the panel should be restored');
-    await page.keyboard.press('F1');
-    const quickInput = page.locator('.quick-input-widget input');
-    await quickInput.waitFor();
-    await quickInput.fill('>Developer: Reload Window');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
-    await quickInput.press('Enter');
-    await page.waitForTimeout(2000);
-    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 120_000 });
+    await reloadWindow(page);
     const reloadedAt = Date.now();
     const restored = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
     const back = await pollFor('the restored panel to show its explanation again', EXPLAIN_TIMEOUT_MS, async () => {
@@ -1026,6 +1020,41 @@ async function exerciseSections(page) {
   await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
 
   if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
+}
+
+/**
+ * "Developer: Reload Window" shuts the workbench down properly (saving the editor layout) before
+ * reloading; a bare browser reload may not get to save it.
+ */
+async function reloadWindow(page) {
+  await page.keyboard.press('F1');
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.waitFor();
+  await quickInput.fill('>Developer: Reload Window');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+  await quickInput.press('Enter');
+  await page.waitForTimeout(2000);
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 120_000 });
+}
+
+/**
+ * Ten window reloads in a row, each starting a new extension host whose restored panels start an
+ * engine: every old engine must notice its parent is gone and exit, leaving at most one.
+ */
+async function exerciseReloads(page, extensionsDir) {
+  const RELOADS = 10;
+  log(`reloading the window ${RELOADS} times; at most one engine may stay alive`);
+  for (let i = 0; i < RELOADS; i++) await reloadWindow(page);
+  // Let the last window's panels start their engine, and the previous engines' watchdogs fire.
+  await page.waitForTimeout(5000);
+  let running = engineProcesses(extensionsDir);
+  const deadline = Date.now() + 30_000;
+  while (running.length > 1 && Date.now() < deadline) {
+    await page.waitForTimeout(1000);
+    running = engineProcesses(extensionsDir);
+  }
+  if (running.length > 1) throw new Error(`${running.length} engine processes alive after ${RELOADS} reloads:\n  ${running.join('\n  ')}`);
+  log(`ok   after ${RELOADS} window reloads ${running.length} engine process(es) alive`);
 }
 
 /** Engine processes of this run's extension (other runs on the machine have their own extensions folder). */
