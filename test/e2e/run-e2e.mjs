@@ -254,6 +254,7 @@ async function main() {
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
     await exerciseSections(page);
+    if (process.env.E2E_SKIP_COMMAND_SCREENSHOTS !== '1') await screenshotCommands(page);
     if (process.env.E2E_SKIP_RELOAD !== '1') await exerciseReloads(page, extensionsDir);
     // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
     const running = engineProcesses(extensionsDir);
@@ -1020,6 +1021,162 @@ async function exerciseSections(page) {
   await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
 
   if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
+}
+
+/**
+ * Documentation, not a check: one screenshot per palette command that has none yet
+ * (test-results/e2e-cmd-<name>.png, copied to media/screenshots/ by `npm run screenshots`).
+ * Each step is best effort (about 60 s at most); a failure logs "screenshot skipped" and the run goes on.
+ * Nothing here changes state the later checks rely on: Select Backend and Clear Cache are cancelled,
+ * Export Report is cancelled, and after Restart Engine (last) the status bar must show the backend again.
+ */
+async function screenshotCommands(page) {
+  const STEP_MS = 60_000;
+  const view = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
+  const shot = async (name) => {
+    await page.mouse.move(0, 0);
+    const path = join(RESULTS, `e2e-cmd-${name}.png`);
+    await page.screenshot({ path });
+    log(`screenshot: ${path}`);
+  };
+  const toast = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text });
+  const clearNotifications = () => runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
+  /** Scrolls the panel to `anchor`; waits (at most `ms`) for the section's result, its error or its progress. */
+  const section = async (name, title, anchor, result, ms) => {
+    await runCommand(page, `Model Debugger: ${title}`);
+    await view.locator(anchor).waitFor({ state: 'attached', timeout: 20_000 });
+    const settled = await pollFor(`the ${title} result`, ms, async () => {
+      if ((await view.locator(`${result} > *`).count()) > 0) return 'result';
+      if ((await view.locator(`[data-testid="${name}-status"] .task-error:not([hidden])`).count()) > 0) return 'error';
+      return undefined;
+    }).catch(() => 'still running');
+    await view.locator(anchor).evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(500);
+    return settled;
+  };
+  const steps = [
+    ['compare', async () => {
+      await section('compare', 'Compare Representations', '#section-compare', '.compare-result', 1000);
+      // The command opens the comparison without running it; run it when the picker offers another encoder.
+      const choice = await view.locator('#compare-with').evaluate((element) => element.value).catch(() => '');
+      if (choice) {
+        await view.locator('[data-testid="run-compare"]').click({ timeout: 5000 }).catch(() => undefined);
+        await pollFor('the comparison', 40_000, async () => (await view.locator('.compare-result > *').count()) > 0).catch(() => undefined);
+        await view.locator('#section-compare').evaluate((element) => element.scrollIntoView({ block: 'start' }));
+      }
+      await shot('compare');
+    }],
+    ['consistency', async () => {
+      log(`Run Consistency Checks: ${await section('consistency', 'Run Consistency Checks', '#section-consistency', '.consistency-result', 35_000)}`);
+      await shot('consistency');
+    }],
+    ['units', async () => {
+      log(`Show Latent Units: ${await section('units', 'Show Latent Units', '#section-units', '.units-result', 35_000)}`);
+      await shot('units');
+    }],
+    ['find-suspicious', async () => {
+      await runCommand(page, 'Model Debugger: Find Suspicious Training Examples');
+      const asked = await pollFor('the run picker or the progress notification', 20_000, async () => {
+        if ((await toast('finding suspicious').count()) > 0) return 'progress';
+        const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
+        return /which run/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible()) ? 'picker' : undefined;
+      });
+      if (asked === 'picker') {
+        const quickInput = page.locator('.quick-input-widget input');
+        await quickInput.fill('classifier');
+        await pollFor('classifier first in the run picker', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes('classifier'));
+        await quickInput.press('Enter');
+      }
+      await toast('finding suspicious').first().waitFor({ state: 'visible', timeout: 30_000 });
+      await page.waitForTimeout(1000);
+      await shot('find-suspicious');
+    }],
+    ['engine-log', async () => {
+      await runCommand(page, 'Model Debugger: Show Engine Log');
+      // The Output view's filter box can carry the Problems filter of the diagnostics check, hiding every line.
+      const filter = page.locator('.part.panel .viewpane-filter input').first();
+      if ((await filter.count()) > 0 && (await filter.isVisible()) && (await filter.inputValue())) await filter.fill('');
+      await page.locator('.part.panel .monaco-editor .view-line').first().waitFor({ state: 'visible', timeout: 20_000 });
+      await page.waitForTimeout(1000);
+      await shot('engine-log');
+      // The Output view stays open: with the panel hidden, a reload in the next check restored focus into
+      // the webview and its F1 never reached the workbench (seen once).
+      await page.locator('.part.panel .monaco-editor').first().click().catch(() => undefined);
+    }],
+    ['select-backend', async () => {
+      await runCommand(page, 'Model Debugger: Select Backend');
+      await pollFor('the backend quick pick', 20_000, async () => /backend/i.test((await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '')) ?? ''));
+      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      await shot('select-backend');
+      await page.keyboard.press('Escape');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    }],
+    ['clear-cache', async () => {
+      await runCommand(page, 'Model Debugger: Clear Cache');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
+      await page.waitForTimeout(500);
+      await shot('clear-cache');
+      const cancel = dialog.locator('.monaco-button', { hasText: /^Cancel$/ });
+      if ((await cancel.count()) > 0) await cancel.first().click();
+      else await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    }],
+    ['export-report', async () => {
+      await runCommand(page, 'Model Debugger: Export Report');
+      const progress = toast('explaining for the report');
+      const shown = await pollFor('the export progress or the save dialog', 45_000, async () => {
+        if ((await progress.count()) > 0) return 'progress';
+        const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
+        if (/save the report/i.test(title ?? '')) return 'save';
+        if (/which run/i.test(title ?? '')) return 'picker';
+        return undefined;
+      });
+      if (shown === 'picker') {
+        await page.locator('.quick-input-widget input').fill('classifier');
+        await page.waitForTimeout(500);
+        await page.keyboard.press('Enter');
+        await progress.first().waitFor({ state: 'visible', timeout: 30_000 });
+      }
+      await page.waitForTimeout(1500);
+      await shot('export-report');
+      if ((await progress.count()) > 0) {
+        const cancel = progress.first().locator('.monaco-button', { hasText: 'Cancel' });
+        if ((await cancel.count()) > 0) await cancel.first().click();
+      }
+      // A pipeline that finished meanwhile shows the save dialog: cancel it without saving.
+      await page.waitForTimeout(1000);
+      if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
+    }],
+    ['restart-engine', async () => {
+      await runCommand(page, 'Model Debugger: Restart Engine');
+      await toast('the engine restarted').first().waitFor({ state: 'visible', timeout: 50_000 });
+      await page.waitForTimeout(500);
+      await shot('restart-engine');
+    }],
+  ];
+  await clearNotifications();
+  for (const [name, step] of steps) {
+    let timer;
+    try {
+      await Promise.race([step(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`more than ${STEP_MS / 1000} s`)), STEP_MS)))]);
+    } catch (error) {
+      log(`screenshot skipped: e2e-cmd-${name}: ${String(error?.message ?? error).split('\n')[0]}`);
+      await page.screenshot({ path: join(RESULTS, `e2e-cmd-${name}-skipped.png`) }).catch(() => undefined);
+      await page.keyboard.press('Escape').catch(() => undefined);
+      await page.keyboard.press('Escape').catch(() => undefined);
+    } finally {
+      clearTimeout(timer);
+    }
+    await clearNotifications();
+  }
+  // The reload check that follows needs a running engine again: wait until the status bar names its backend.
+  const backend = await pollFor('the status bar to show the backend again', 90_000, async () => {
+    const texts = await page.locator('.statusbar-item', { hasText: 'TF.js' }).allTextContents().catch(() => []);
+    return texts.map((t) => t.trim()).find((t) => /TF\.js: (?!starting|restarting|failed)\w+/.test(t));
+  }).catch(() => undefined);
+  log(backend ? `after the command screenshots the status bar shows ${backend}` : 'screenshot note: the status bar does not show the backend after Restart Engine');
 }
 
 /**
