@@ -254,7 +254,8 @@ async function main() {
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
     await exerciseSections(page);
-    if (process.env.E2E_SKIP_COMMAND_SCREENSHOTS !== '1') await screenshotCommands(page);
+    // Documentation screenshots change focus and layout; they run only when asked for (npm run screenshots uses them).
+    if (process.env.E2E_COMMAND_SCREENSHOTS === '1') await screenshotCommands(page);
     if (process.env.E2E_SKIP_RELOAD !== '1') await exerciseReloads(page, extensionsDir);
     // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
     const running = engineProcesses(extensionsDir);
