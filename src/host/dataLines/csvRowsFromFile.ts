@@ -1,20 +1,12 @@
 /** The CSV row locator for files too large to hold as one string. */
 import { CsvLayoutScanner } from './csvScanner';
 import { CsvRowCollector, type CsvRowOptions, type CsvRowsFound } from './csvRows';
-import { feedTextChunks, type StreamOptions } from './streamText';
+import { scanFileUntil, type StreamOptions } from './streamText';
 
 /** Same answer as `locateCsvRows` on the file's text, without reading past the last wanted row. */
 export async function locateCsvRowsInFile(file: string, rows: Iterable<number>, options: CsvRowOptions & StreamOptions = {}): Promise<CsvRowsFound> {
   const collector = new CsvRowCollector(rows, options);
   const scanner = new CsvLayoutScanner(collector.onRecord);
-  const readAll = await feedTextChunks(
-    file,
-    (chunk) => {
-      scanner.push(chunk);
-      return collector.complete;
-    },
-    options,
-  );
-  if (readAll) scanner.finish();
+  await scanFileUntil(file, scanner, () => collector.complete, options);
   return collector.found;
 }

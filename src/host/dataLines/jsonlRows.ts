@@ -1,6 +1,6 @@
 /** Where a JSON Lines data row sits in the file, from a string or streamed from disk. */
 import { JsonlLayoutScanner, type ScannedJsonlRow } from './jsonlScanner';
-import { feedTextChunks, type StreamOptions } from './streamText';
+import { scanFileUntil, type StreamOptions } from './streamText';
 import { checkRowIndices, type TextRange } from './textRange';
 
 export interface JsonlRowLocation {
@@ -40,14 +40,6 @@ export async function locateJsonlRowsInFile(file: string, rows: Iterable<number>
   const collector = new JsonlRowCollector(rows);
   if (collector.complete) return collector.rows;
   const scanner = new JsonlLayoutScanner(collector.onRow);
-  const readAll = await feedTextChunks(
-    file,
-    (chunk) => {
-      scanner.push(chunk);
-      return collector.complete;
-    },
-    options,
-  );
-  if (readAll) scanner.finish();
+  await scanFileUntil(file, scanner, () => collector.complete, options);
   return collector.rows;
 }

@@ -32,3 +32,16 @@ export async function feedTextChunks(file: string, onChunk: (chunk: string) => b
     stream.destroy();
   }
 }
+
+/** Feeds a scanner the file's text until `complete()` says every wanted row was seen; finishes it when the whole file was read. */
+export async function scanFileUntil(file: string, scanner: { push(chunk: string): void; finish(): void }, complete: () => boolean, options: StreamOptions = {}): Promise<void> {
+  const readAll = await feedTextChunks(
+    file,
+    (chunk) => {
+      scanner.push(chunk);
+      return complete();
+    },
+    options,
+  );
+  if (readAll) scanner.finish();
+}
