@@ -2,7 +2,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'demo-workspace/**', 'test-results/**', '.vscode-test/**', '**/*.mjs'] },
+  { ignores: ['scratch/**', 'dist/**', 'node_modules/**', 'demo-workspace/**', 'test-results/**', '.vscode-test/**', '**/*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.strict,
   {
