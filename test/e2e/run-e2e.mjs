@@ -526,6 +526,24 @@ async function exerciseScriptEntryPoints(page) {
   log('ok   the panel sits beside train.ts');
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(RESULTS, 'e2e-editor-context.png') });
+
+  // Explorer, on a checkpoint folder rather than its model.json (the autoencoder's checkpoints are expanded by now).
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForTimeout(1000);
+  const folderName = checkpoint.split('/').at(-1);
+  const folderRow = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${folderName}$`) }) }).first();
+  await folderRow.waitFor({ timeout: 30_000 });
+  await folderRow.click({ button: 'right' });
+  const folderItem = page.locator('.monaco-menu .action-label', { hasText: 'Explain this checkpoint' });
+  await folderItem.waitFor({ timeout: 30_000 });
+  log(`explorer: right-clicked the folder ${folderName}; choosing "Explain this checkpoint"`);
+  for (let attempt = 0; attempt < 3 && (await folderItem.isVisible()); attempt++) {
+    await folderItem.hover();
+    await folderItem.click();
+    await page.waitForTimeout(1500);
+  }
+  const viaFolder = await waitForPanelOn(page, checkpoint, 'explorer folder');
+  log(`ok   the Explorer entry on the checkpoint folder opened the panel on ${viaFolder.checkpoint} (heatmap ${viaFolder.heatmap})`);
 }
 
 /** The demo's training labels: the file the suspicious-label diagnostics decorate. */
