@@ -4,6 +4,7 @@
  * (an older page, a different run) is repaired field by field from the
  * run's defaults, because a stale preference should not stop the panel.
  */
+import { bad, describe, oneOf, SettingError } from './settingReaders';
 import { RpcError } from '../../protocol/rpc';
 import {
   defaultPanelSettings,
@@ -48,20 +49,6 @@ const SETTING_KEYS: readonly (keyof PanelAttributionSettings)[] = [
 /** Above any real model's class or unit count; keeps absurd numbers away from the engine when the count is unknown. */
 const MAX_UNKNOWN_COUNT = 1 << 20;
 
-class SettingError extends Error {}
-
-function bad(field: string, problem: string): never {
-  throw new SettingError(`"${field}" ${problem}`);
-}
-
-function describe(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) bad(field, `must be one of ${allowed.join(', ')}, got ${describe(value)}`);
-  return value as T;
-}
 
 function integer(value: unknown, min: number, max: number, field: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) bad(field, `must be an integer from ${min} to ${max}, got ${describe(value)}`);

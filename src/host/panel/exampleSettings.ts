@@ -5,6 +5,7 @@
  * from the defaults, because a stale preference should not stop the panel.
  */
 import { EXAMPLE_METHOD_NAMES, TRACIN_MODES, type ExampleMethodName, type ExampleMethodSpec } from '../../protocol/engineProtocol';
+import { bad, inRange, oneOf, SettingError } from './settingReaders';
 import { RpcError } from '../../protocol/rpc';
 import {
   defaultExamplesState,
@@ -19,27 +20,7 @@ type Json = Record<string, unknown>;
 const KEYS: readonly (keyof PanelExampleSettings)[] = ['method', 'tracinMode', 'inverse', 'depth', 'scale', 'damping', 'samples', 'epochs', 'learningRate', 'nearest', 'topK'];
 const REAL_KEYS: ReadonlySet<string> = new Set(['scale', 'damping', 'learningRate']);
 
-class SettingError extends Error {}
 
-function bad(field: string, problem: string): never {
-  throw new SettingError(`"${field}" ${problem}`);
-}
-
-function describe(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) bad(field, `must be one of ${allowed.join(', ')}, got ${describe(value)}`);
-  return value as T;
-}
-
-function inRange(value: unknown, key: keyof typeof EXAMPLE_LIMITS, field: string, integer: boolean): number {
-  const { min, max } = EXAMPLE_LIMITS[key];
-  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isSafeInteger(value));
-  if (!ok) bad(field, `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${describe(value)}`);
-  return value;
-}
 
 function readField(key: keyof PanelExampleSettings, value: unknown, field: string): unknown {
   const name = `${field}.${key}`;
@@ -51,7 +32,7 @@ function readField(key: keyof PanelExampleSettings, value: unknown, field: strin
     case 'inverse':
       return oneOf(value, INFLUENCE_INVERSES, name);
     default:
-      return inRange(value, key, name, !REAL_KEYS.has(key));
+      return inRange(value, EXAMPLE_LIMITS[key as keyof typeof EXAMPLE_LIMITS], name, !REAL_KEYS.has(key));
   }
 }
 
@@ -115,7 +96,7 @@ export function restoreExamplesState(raw: unknown, checkpoints: readonly string[
     ['suspiciousLimit', 'suspiciousLimit'],
   ] as const) {
     try {
-      state[key] = inRange(raw[key], limit, key, true);
+      state[key] = inRange(raw[key], EXAMPLE_LIMITS[limit], key, true);
     } catch {
       // Keep the default.
     }

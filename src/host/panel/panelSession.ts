@@ -96,42 +96,28 @@ export class PanelSession {
 
   constructor(private readonly options: SessionOptions) {
     this.checkpoint = options.checkpoint;
-    this.attribution = new AttributionService({
+    // What every service shares: the run, the engine, the checkpoint the page chose last (the run's last by default).
+    const shared = {
       manifestPath: options.manifestPath,
       engine: options.engine,
-      openRun: (signal) => this.openRun(signal),
-      checkpoint: (chosen, run) => {
+      openRun: (signal: AbortSignal) => this.openRun(signal),
+      checkpoint: (chosen: string | undefined, run: { limits: { checkpoints: readonly string[] } }): string => {
         if (chosen !== undefined) this.checkpoint = chosen;
         return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
       },
-      lifetime: this.lifetime.signal,
-    });
-    const ui = options.ui;
-    const base = path.dirname(options.manifestPath);
-    this.examples = new ExampleService({
-      manifestPath: options.manifestPath,
-      engine: options.engine,
-      openRun: (signal) => this.openRun(signal),
-      checkpoint: (chosen, run) => {
-        if (chosen !== undefined) this.checkpoint = chosen;
-        return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
-      },
-      withProgress: (title, task) => ui.withProgress(title, task),
-      ...(ui.pickManifest ? { pickManifest: () => ui.pickManifest!() } : {}),
-      displayPath: (file) => (ui.displayPath ? ui.displayPath(file) : relativeTo(base, path.resolve(base, file))),
-      lifetime: this.lifetime.signal,
-    });
-    const sectionOptions: SectionServiceOptions = {
-      manifestPath: options.manifestPath,
-      engine: options.engine,
-      openRun: (signal) => this.openRun(signal),
-      checkpoint: (chosen, run) => {
-        if (chosen !== undefined) this.checkpoint = chosen;
-        return this.checkpoint ?? run.limits.checkpoints[run.limits.checkpoints.length - 1]!;
-      },
-      withProgress: (title, task) => ui.withProgress(title, task),
       lifetime: this.lifetime.signal,
     };
+    this.attribution = new AttributionService(shared);
+    const ui = options.ui;
+    const base = path.dirname(options.manifestPath);
+    const withProgress: SectionServiceOptions['withProgress'] = (title, task) => ui.withProgress(title, task);
+    this.examples = new ExampleService({
+      ...shared,
+      withProgress,
+      ...(ui.pickManifest ? { pickManifest: () => ui.pickManifest!() } : {}),
+      displayPath: (file) => (ui.displayPath ? ui.displayPath(file) : relativeTo(base, path.resolve(base, file))),
+    });
+    const sectionOptions: SectionServiceOptions = { ...shared, withProgress };
     this.neonSemantic = new NeonSemanticService(sectionOptions);
     this.invariances = new InvarianceService(sectionOptions);
   }
