@@ -8,6 +8,9 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DatasetFormat, DatasetSpec, LabelSpec } from '../../protocol/manifest';
 import { DATASET_FORMATS } from '../../protocol/manifest';
+import { inferFormat } from '../../shared/datasetFormat';
+
+export { inferFormat };
 import { resolveInside, type ResolvedPath } from '../model/safePaths';
 import { asDataFileError, DataFileError } from './errors';
 import { gunzipCapped, isGzip } from './gzip';
@@ -54,18 +57,6 @@ interface Context {
   signal?: AbortSignal;
 }
 
-/** The format a file name implies, or undefined when it implies none. */
-export function inferFormat(filePath: string, isDirectory: boolean): DatasetFormat | undefined {
-  if (isDirectory) return 'png-folder';
-  const name = path.basename(filePath).toLowerCase();
-  if (name.endsWith('.npy')) return 'npy';
-  if (name.endsWith('.npz')) return 'npz';
-  if (name.endsWith('.csv')) return 'csv';
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  const stem = name.endsWith('.gz') ? name.slice(0, -3) : name;
-  if (/(\.idx\d*|-ubyte|\.idx\d*-ubyte)$/.test(stem)) return 'idx';
-  return undefined;
-}
 
 async function resolveFormat(resolved: ResolvedPath, declared: DatasetFormat | undefined): Promise<DatasetFormat> {
   const isDirectory = (await stat(resolved.realPath)).isDirectory();

@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import type { DatasetFormat, RunManifest } from '../../protocol/manifest';
+import { inferFormat } from '../../shared/datasetFormat';
 
 export type TextFormat = 'csv' | 'jsonl';
 
@@ -27,18 +28,6 @@ export type LabelTarget =
       labelsFile?: string;
     };
 
-/** The engine's rule: the format a name implies, or undefined. */
-export function inferFormat(file: string): DatasetFormat | undefined {
-  const name = path.basename(file).toLowerCase();
-  if (name.endsWith('.npy')) return 'npy';
-  if (name.endsWith('.npz')) return 'npz';
-  if (name.endsWith('.csv')) return 'csv';
-  if (name.endsWith('.jsonl') || name.endsWith('.ndjson')) return 'jsonl';
-  const stem = name.endsWith('.gz') ? name.slice(0, -3) : name;
-  if (/(\.idx\d*|-ubyte|\.idx\d*-ubyte)$/.test(stem)) return 'idx';
-  // IDX, .npy and .npz hold no labels of their own.
-  return undefined;
-}
 
 const isText = (format: DatasetFormat | undefined): format is TextFormat => format === 'csv' || format === 'jsonl';
 
