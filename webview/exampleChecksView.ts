@@ -174,6 +174,7 @@ export class ExampleChecksView {
         {},
         el('p', { class: 'caption' }, text.caption),
         el('p', { class: 'readout', 'data-testid': 'encoder-correlation' }, text.readout),
+        el('p', { class: 'muted', 'data-testid': 'encoder-checkpoints' }, text.scope),
         el(
           'details',
           {},

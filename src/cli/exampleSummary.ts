@@ -140,11 +140,20 @@ export function formatExampleConsistency(result: ExampleConsistencyResult): stri
   return lines.join('\n');
 }
 
+/** TracIn sums over checkpoints, so the reader needs to know whether r compares single checkpoints or whole runs. */
+function comparedCheckpointsText(result: CompareExampleImportanceResult): string {
+  if (result.method !== 'tracin') return 'scores at each encoder\'s own checkpoint';
+  return result.scoredCheckpoints === 'chosen'
+    ? 'TracIn at each encoder\'s own checkpoint only (both from one run, whose sum over all checkpoints would score them alike)'
+    : 'TracIn summed over all checkpoints of each encoder\'s run';
+}
+
 export function formatExampleComparison(result: CompareExampleImportanceResult): string {
   const defined = result.perExample.filter((e) => !Number.isNaN(e.pearson)).length;
   const other = result.b.manifestPath === result.a.manifestPath ? result.b.checkpoint : `${result.b.manifestPath} ${result.b.checkpoint}`;
   return [
     `${METHOD_TITLES[result.method]} scores, ${result.a.checkpoint} vs ${other}`,
     `  Pearson r over all training examples: ${num(result.mean)} ± ${num(result.std, 2)} over ${defined} test example${defined === 1 ? '' : 's'} (${result.seconds.toFixed(2)} s)`,
+    `  ${comparedCheckpointsText(result)}`,
   ].join('\n');
 }

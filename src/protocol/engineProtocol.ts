@@ -649,17 +649,30 @@ export interface ExampleConsistencyResult {
 export const ExampleConsistencyRequest = defineRequest<ExampleConsistencyParams, ExampleConsistencyResult>('examples/consistency', 8 * 60 * 60_000);
 
 export interface CompareExampleImportanceParams extends CheckpointChoice {
-  /** The second encoder: another manifest, another checkpoint, or both. Both must share the training set. */
+  /** The second encoder: another manifest, another checkpoint, or both; not the first encoder again. Both must share the training set. */
   other: { manifestPath?: string; checkpoint?: string };
   testIndices: number[];
   method: ExampleMethodSpec;
   batchSize?: number;
 }
 
+/**
+ * Which checkpoints a comparison's scores come from. 'chosen': each encoder's
+ * own checkpoint only. Always so for influence functions and the
+ * representation methods; for TracIn when both encoders are checkpoints of
+ * one run, scored by single-checkpoint TracIn η_c <∇L(x, θ_c), ∇L(x', θ_c)>,
+ * since the sum over all the run's checkpoints would give both sides the same
+ * scores and r = 1 by construction. 'eachRun': TracIn summed over all
+ * checkpoints of each encoder's run (two different runs).
+ */
+export type ComparedCheckpoints = 'chosen' | 'eachRun';
+
 export interface CompareExampleImportanceResult {
   method: ExampleMethodName;
   a: ComparedEncoder;
   b: ComparedEncoder;
+  /** Which checkpoints the scores come from (see ComparedCheckpoints): hosts show it beside r. */
+  scoredCheckpoints: ComparedCheckpoints;
   /** Pearson r between the two encoders' scores over all training examples, per test example: mean ± std. */
   mean: number;
   std: number;

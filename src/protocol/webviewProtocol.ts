@@ -10,6 +10,7 @@ import type {
   AttributeMethodName,
   BackendName,
   BoxStats,
+  ComparedCheckpoints,
   Completeness,
   ExampleMethodName,
   ExampleMethodSpec,
@@ -544,6 +545,8 @@ export interface PanelExampleComparison {
   /** The two encoders, as "manifest · checkpoint" (workspace-relative). */
   a: string;
   b: string;
+  /** As the engine's result says: each encoder's own checkpoint, or (TracIn, two runs) all of each run's. */
+  scoredCheckpoints: ComparedCheckpoints;
   mean: number | null;
   std: number | null;
   perExample: { index: number; pearson: number | null }[];

@@ -193,6 +193,7 @@ export class ExampleService {
         method: result.method,
         a: name(result.a),
         b: name(result.b),
+        scoredCheckpoints: result.scoredCheckpoints,
         mean: finiteOrNull(result.mean),
         std: finiteOrNull(result.std),
         perExample: result.perExample.map((e) => ({ index: e.index, pearson: finiteOrNull(e.pearson) })),

@@ -166,6 +166,7 @@ test('the index, self-influence, suspicious, similarity-rate and comparison summ
     method: 'tracin',
     a: { manifestPath: '/a.json', checkpoint: 'c6', representationLayer: 'enc_latent' },
     b: { manifestPath: '/b.json', checkpoint: 'c3', representationLayer: 'enc_latent' },
+    scoredCheckpoints: 'eachRun',
     mean: 0.4321,
     std: 0.05,
     perExample: [
@@ -175,4 +176,7 @@ test('the index, self-influence, suspicious, similarity-rate and comparison summ
     seconds: 1,
   };
   assert.match(formatExampleComparison(compared), /TracIn-CP scores, c6 vs \/b\.json c3\n\s+Pearson r over all training examples: 0\.4321 ± 0\.05 over 1 test example /);
+  assert.match(formatExampleComparison(compared), /\n\s+TracIn summed over all checkpoints of each encoder's run$/);
+  const oneRun = { ...compared, b: { ...compared.b, manifestPath: '/a.json' }, scoredCheckpoints: 'chosen' as const };
+  assert.match(formatExampleComparison(oneRun), /c6 vs c3\n.*\n\s+TracIn at each encoder's own checkpoint only \(both from one run/);
 });

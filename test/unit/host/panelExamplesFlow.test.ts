@@ -176,6 +176,7 @@ class FakeEngine {
           method: p.method.method,
           a: { manifestPath, checkpoint: p.checkpoint, representationLayer: 'enc_latent' },
           b: { manifestPath: p.other.manifestPath ?? manifestPath, checkpoint: p.other.checkpoint ?? 'last', representationLayer: 'enc_latent' },
+          scoredCheckpoints: p.method.method === 'tracin' && !p.other.manifestPath ? 'chosen' : 'eachRun',
           mean: 0.7,
           std: Number.NaN,
           perExample: p.testIndices.map((index) => ({ index, pearson: index === 0 ? Number.NaN : 0.7 })),
@@ -405,6 +406,8 @@ test('compare encoders: another checkpoint of this run, or a manifest the user p
   const byManifest = await h.page.call(PanelCompareExamplesRequest, { testIndex: 0, settings, exampleCount: 3, other: { kind: 'pickManifest' } });
   assert.deepEqual((h.engine.of(CompareExampleImportanceRequest.method)[1]!.params as CompareExampleImportanceParams).other, { manifestPath: path.resolve('/ws/other/modeldebug.json') });
   assert.equal(byManifest?.b, `${path.join('other', 'modeldebug.json')} · last`);
+  // The engine's word on which checkpoints were scored reaches the page as is.
+  assert.deepEqual([byCheckpoint?.scoredCheckpoints, byManifest?.scoredCheckpoints], ['chosen', 'eachRun']);
   h.ui.picked = undefined;
   const dismissed = await h.page.call(PanelCompareExamplesRequest, { testIndex: 1, settings, exampleCount: 3, other: { kind: 'pickManifest' } });
   assert.equal(dismissed, null);

@@ -144,8 +144,9 @@ test('suspicious examples carry each signal in numbers; the similarity rate and 
     assert.equal(m.top.length, 2);
     for (const box of [...m.top, ...m.bottom]) assert.ok(box.min <= box.q1 && box.q1 <= box.median && box.median <= box.q3 && box.q3 <= box.max && box.min >= 0 && box.max <= 1);
   }
-  const same = await compareExampleImportance({ manifestPath: runs.classifierManifest, other: { checkpoint: runs.checkpoints[0]!.path }, checkpoint: runs.checkpoints[0]!.path, testIndices: [0, 1], method: { method: 'deepKnn' } }, ctx);
-  assert.ok(Math.abs(same.mean - 1) < 1e-6, 'an encoder agrees with itself');
+  // An encoder against itself is refused (compareExamples.test.ts), so compare the two checkpoints.
+  const compared = await compareExampleImportance({ manifestPath: runs.classifierManifest, other: { checkpoint: runs.checkpoints[0]!.path }, checkpoint: runs.checkpoints[1]!.path, testIndices: [0, 1], method: { method: 'deepKnn' } }, ctx);
+  assert.ok(Math.abs(compared.mean) <= 1 && compared.perExample.every((e) => Number.isFinite(e.pearson)));
 });
 
 test('the example jobs leak no tensors', async () => {

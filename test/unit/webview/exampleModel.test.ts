@@ -103,8 +103,15 @@ test('a suspicious example in words: its row and line, label, reasons with numbe
 });
 
 test('the encoder comparison readout: mean ± std and how many were undefined', () => {
-  const base = { testIndex: 0, method: 'tracin' as const, a: 'a', b: 'b', seconds: 1, cached: false };
+  const base = { testIndex: 0, method: 'tracin' as const, a: 'a', b: 'b', scoredCheckpoints: 'chosen' as const, seconds: 1, cached: false };
   const { readout } = comparisonText({ ...base, mean: 0.7, std: 0.1, perExample: [{ index: 0, pearson: 0.6 }, { index: 1, pearson: 0.8 }, { index: 2, pearson: null }] });
   assert.match(readout, /0\.7 ± 0\.1 \(mean ± std over 2 test examples; 1 undefined\)/);
   assert.match(comparisonText({ ...base, mean: null, std: null, perExample: [] }).readout, /undefined/);
+});
+
+test('the encoder comparison says which checkpoints the scores come from', () => {
+  const base = { testIndex: 0, a: 'a', b: 'b', mean: 0.5, std: 0.1, perExample: [], seconds: 1, cached: false };
+  assert.match(comparisonText({ ...base, method: 'tracin', scoredCheckpoints: 'chosen' }).scope, /TracIn at each encoder\u2019s own checkpoint only/);
+  assert.match(comparisonText({ ...base, method: 'tracin', scoredCheckpoints: 'eachRun' }).scope, /summed over all checkpoints of each encoder\u2019s run/);
+  assert.equal(comparisonText({ ...base, method: 'deepKnn', scoredCheckpoints: 'chosen' }).scope, 'Scores at each encoder\u2019s own checkpoint.');
 });

@@ -130,6 +130,8 @@ interface MemoryEntry {
 export interface EnsureIndexOptions {
   sketchDim: number;
   batchSize?: number;
+  /** Checkpoint positions to ensure (in this order); every checkpoint when absent. Each checkpoint's part has its own key, so a subset builds nothing the others need. */
+  only?: readonly number[];
   signal: AbortSignal;
   progress(progress: Progress): void;
 }
@@ -155,7 +157,7 @@ export class GradientIndexStore {
     }
   }
 
-  /** Builds what is missing (resuming half-built parts) and returns every checkpoint's sketches. */
+  /** Builds what is missing (resuming half-built parts) and returns the sketches of every checkpoint (or of `options.only`). */
   async ensure(store: RunStore, run: LoadedRun, options: EnsureIndexOptions): Promise<EnsuredIndex> {
     const { sketchDim, signal } = options;
     const batchSize = options.batchSize ?? DEFAULT_INDEX_BATCH_SIZE;
@@ -171,12 +173,14 @@ export class GradientIndexStore {
     };
     const all = Array.from({ length: run.train.count }, (_, i) => i);
     const chunks = Math.ceil(run.train.count / DEFAULT_SKETCH_CHUNK_SIZE);
-    const total = run.checkpointFiles.length * chunks;
+    const positions = options.only ?? run.checkpointFiles.map((_, c) => c);
+    const total = positions.length * chunks;
     const report = progressWithEta(options.progress);
     const checkpoints: CheckpointSketchIndex[] = [];
     const built: GradientIndexCheckpoint[] = [];
     let done = 0;
-    for (const [c, file] of run.checkpointFiles.entries()) {
+    for (const c of positions) {
+      const file = run.checkpointFiles[c]!;
       const entry = run.manifest.checkpoints[c]!;
       // A VAE checkpoint's sketches depend on its decoder (and other parts) too.
       const files = [...(await checkpointFileList(file)), ...(await Promise.all(lossPartFiles(run, c).map(checkpointFileList))).flat()];

@@ -73,7 +73,24 @@ async function testRepresentations(subject: ExplainedModel, testIndices: readonl
   }));
 }
 
-export async function importanceScores(subject: ExplainedModel, spec: ResolvedExampleSpec, testIndices: readonly number[], context: ExampleJobContext, batchSize?: number): Promise<ImportanceScores> {
+export interface ImportanceOptions {
+  /**
+   * TracIn sums over these checkpoint positions of the run only (all of them
+   * when absent). One position gives single-checkpoint TracIn, η_c <∇L(x, θ_c),
+   * ∇L(x', θ_c)>: what tells two checkpoints of one run apart, since the full
+   * sum is the same whichever checkpoint the subject names.
+   */
+  tracinCheckpoints?: readonly number[];
+}
+
+export async function importanceScores(
+  subject: ExplainedModel,
+  spec: ResolvedExampleSpec,
+  testIndices: readonly number[],
+  context: ExampleJobContext,
+  batchSize?: number,
+  options: ImportanceOptions = {},
+): Promise<ImportanceScores> {
   const { run } = subject;
   const t = new PhaseTimer();
   const report = progressWithEta(context.progress);
@@ -90,11 +107,14 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
 
   switch (spec.method) {
     case 'tracin': {
-      const checkpoints = await t.run('loadModels', () => Promise.all(run.checkpointFiles.map((file) => context.store.model(file))));
+      const positions = options.tracinCheckpoints ?? run.checkpointFiles.map((_, c) => c);
+      const checkpoints = await t.run('loadModels', () => Promise.all(positions.map((c) => context.store.model(run.checkpointFiles[c]!))));
       const losses: LossSpec[] = [];
-      for (let c = 0; c < checkpoints.length; c++) losses.push(await lossOf(c));
+      for (const c of positions) losses.push(await lossOf(c));
       if (spec.mode === 'sketch') {
-        const index = await t.run('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...(batchSize ? { batchSize } : {}) }));
+        // Only the positions' index parts: their rows line up with `checkpoints` and `testRows`.
+        const only = options.tracinCheckpoints ? { only: positions } : {};
+        const index = await t.run('index', () => context.index.ensure(context.store, run, { sketchDim: spec.sketchDim, signal: context.signal, progress: context.progress, ...only, ...(batchSize ? { batchSize } : {}) }));
         const built = index.report.filter((r) => r.computedChunks > 0).length;
         const testRows = await t.run('testGradients', () =>
           Promise.all(checkpoints.map((model, c) => sketchRows(model, run, run.test, 'test', testIndices, spec.sketchDim, batchSize ?? 256, context.signal, losses[c]))),
@@ -106,7 +126,7 @@ export async function importanceScores(subject: ExplainedModel, spec: ResolvedEx
       if (spec.mode === 'lastLayers') base.notes.push(`TracIn over the last ${relevantLayers!.length} relevant layer(s): ${relevantLayers!.join(', ')}`);
       const flat = await t.run('tracin', () =>
         tracInScores({
-          checkpoints: checkpoints.map((model, c) => ({ model, learningRate: run.manifest.checkpoints[c]!.learningRate, loss: losses[c]! })),
+          checkpoints: checkpoints.map((model, i) => ({ model, learningRate: run.manifest.checkpoints[positions[i]!]!.learningRate, loss: losses[i]! })),
           loss: losses[losses.length - 1]!,
           ...(relevantLayers ? { relevantLayers } : {}),
           train: trainSplit(subject),
