@@ -3,31 +3,33 @@
 // installed from the npm registry by scripts/install-code-server.sh) driven by Debian's
 // Chromium through playwright-core. It packages the VSIX, installs it into a fresh
 // code-server profile, opens demo-workspace/, right-clicks a checkpoint's model.json,
-// runs "Explain this checkpoint" and checks what the panel shows. Then, in demo-workspace/train.ts,
-// the CodeLens and the editor context menu on the checkpoint path each open the panel; finally a
-// second code-server with Workspace Trust on (and never granted) must spawn no engine process.
-// Before that, the on-demand sections: NEON and semantic Shapley values on the classifier's panel, the
-// invariance curve on the supervised VAE's (a fresh machine builds the demo with --vae=supervised).
+// runs "Explain this checkpoint" and checks what the panel shows. Then, in order:
+//   - train.ts: the CodeLens and the editor context menu on the checkpoint path, and the Explorer
+//     entry on a checkpoint folder, each open the panel;
+//   - labelDiagnostics.mjs: the warnings on data/train-labels.csv and their quick fixes;
+//   - binaryDataset.mjs: a run with IDX labels gets a summary warning and a CodeLens on train.ts;
+//   - the on-demand sections: NEON and semantic Shapley values on the classifier's panel, the
+//     invariance curve on the supervised VAE's (a fresh machine builds the demo with --vae=supervised);
+//   - paletteCommands.mjs: every other palette command, each checked;
+//   - 10 window reloads leave at most one engine; a second code-server with Workspace Trust on
+//     (never granted) spawns no engine process.
 //
 // Usage: node test/e2e/run-e2e.mjs [--vsix path/to/prebuilt.vsix] [--keep]
-// Environment: E2E_TIMEOUT_MS (whole run, default 20 min), E2E_EXPLAIN_TIMEOUT_MS,
+// Environment: E2E_TIMEOUT_MS (whole run, default 35 min), E2E_EXPLAIN_TIMEOUT_MS,
 // E2E_COLOR_THEME (e.g. "Default Dark Modern", "Default High Contrast"; the screenshot name
-// then carries the theme).
-// Writes test-results/e2e-explain.png, e2e-codelens.png, e2e-editor-context.png, e2e-restricted.png,
-// e2e-neon.png, e2e-semantic.png, e2e-invariance.png
-// (and e2e-failure.png plus logs when it fails).
+// then carries the theme), E2E_SKIP_RELOAD=1.
+// Writes screenshots to test-results/ (and e2e-failure.png plus logs when it fails).
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { exerciseBinaryDataset } from './binaryDataset.mjs';
+import { DIAGNOSTICS_MAX_SHOWN, exerciseDiagnostics } from './labelDiagnostics.mjs';
+import { exercisePaletteCommands } from './paletteCommands.mjs';
+import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pollFor, reloadWindow, runCommand } from './workbench.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const RESULTS = join(ROOT, 'test-results');
-const WORKSPACE = join(ROOT, 'demo-workspace');
-const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 20 * 60_000);
-const EXPLAIN_TIMEOUT_MS = Number(process.env.E2E_EXPLAIN_TIMEOUT_MS ?? 10 * 60_000);
+const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 35 * 60_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const THEME = process.env.E2E_COLOR_THEME;
 const SCREENSHOT = join(RESULTS, THEME ? `e2e-explain-${THEME.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.png` : 'e2e-explain.png');
@@ -35,9 +37,6 @@ const SCREENSHOT = join(RESULTS, THEME ? `e2e-explain-${THEME.toLowerCase().repl
 const args = process.argv.slice(2);
 const prebuiltVsix = args.includes('--vsix') ? resolve(args[args.indexOf('--vsix') + 1]) : undefined;
 const keep = args.includes('--keep');
-
-const started = Date.now();
-const log = (message) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** Everything that must be undone however the run ends. */
 const cleanup = { server: undefined, browser: undefined, tmp: undefined, logFd: undefined, page: undefined };
@@ -135,22 +134,6 @@ function lastCheckpoint(manifestPath) {
   return { manifest, folder };
 }
 
-/** Clicks a folder row in the explorer until it is expanded (a click during a re-render can be lost). */
-async function expandFolder(page, name) {
-  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
-  await row.waitFor({ timeout: 30_000 });
-  for (let attempt = 0; attempt < 5; attempt++) {
-    if ((await row.getAttribute('aria-expanded')) === 'true') return;
-    await row.click();
-    await page.waitForTimeout(1000);
-  }
-  if ((await row.getAttribute('aria-expanded')) !== 'true') throw new Error(`the explorer did not expand ${name}`);
-}
-
-function escapeRegExp(text) {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A checksum of the heatmap's pixels and how many are tinted, to tell a redraw from the same picture. */
 function heatmapDigest(heatmap) {
   return heatmap.evaluate((canvas) => {
@@ -163,16 +146,6 @@ function heatmapDigest(heatmap) {
     }
     return { digest, coloured };
   });
-}
-
-async function pollFor(what, ms, check) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const result = await check();
-    if (result) return result;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 async function main() {
@@ -253,9 +226,9 @@ async function main() {
     await exercise(page, port, checkpointFolder, manifest);
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
+    await exerciseBinaryDataset(page);
     await exerciseSections(page);
-    // Documentation screenshots change focus and layout; they run only when asked for (npm run screenshots uses them).
-    if (process.env.E2E_COMMAND_SCREENSHOTS === '1') await screenshotCommands(page);
+    await exercisePaletteCommands(page);
     if (process.env.E2E_SKIP_RELOAD !== '1') await exerciseReloads(page, extensionsDir);
     // The ps filter below must see a real engine, or its "none in Restricted Mode" would prove nothing.
     const running = engineProcesses(extensionsDir);
@@ -440,29 +413,6 @@ async function panelStates(page) {
   return states;
 }
 
-/** Picks `label` in the quick input (F1) after typing `typed`: waits until it is the focused row. */
-async function quickPick(page, typed, label) {
-  await page.keyboard.press('F1');
-  const quickInput = page.locator('.quick-input-widget input');
-  await quickInput.waitFor();
-  await quickInput.fill(typed);
-  await pollFor(`"${label}" first in the quick input`, 30_000, async () => {
-    const first = await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => '');
-    return first?.includes(label);
-  });
-  await quickInput.press('Enter');
-}
-
-async function runCommand(page, title) {
-  await quickPick(page, `>${title}`, title);
-}
-
-/** Quick Open (F1 without the ">"); Ctrl+P would reach the browser's print in code-server. */
-async function openFile(page, name) {
-  await quickPick(page, name, name);
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
-}
-
 /** Waits for an explanation panel on `checkpoint` whose heatmap is drawn; fails on a panel error. */
 async function waitForPanelOn(page, checkpoint, what) {
   return pollFor(`${what}: a panel on ${checkpoint} with its heatmap`, EXPLAIN_TIMEOUT_MS, async () => {
@@ -544,297 +494,6 @@ async function exerciseScriptEntryPoints(page) {
   }
   const viaFolder = await waitForPanelOn(page, checkpoint, 'explorer folder');
   log(`ok   the Explorer entry on the checkpoint folder opened the panel on ${viaFolder.checkpoint} (heatmap ${viaFolder.heatmap})`);
-}
-
-/** The demo's training labels: the file the suspicious-label diagnostics decorate. */
-const LABELS_FILE = join(WORKSPACE, 'data', 'train-labels.csv');
-const LABELS_NAME = 'train-labels.csv';
-
-/** How many problems the Problems view lists for the labels file (its file row's "N problems in file …"). */
-async function problemsInLabelsFile(page) {
-  const labels = await page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? ''));
-  for (const label of labels) {
-    const match = new RegExp(`^(\\d+) problems? in file ${escapeRegExp(LABELS_NAME)}\\b`).exec(label);
-    if (match) return Number(match[1]);
-  }
-  return 0;
-}
-
-/**
- * Every Model Debugger warning in the Problems view, as the 1-based line it sits on.
- *
- * Why the Problems view, read this way: it is the workbench's own list of the diagnostics the
- * extension published (what a user sees), and each marker row's aria-label ends with
- * "at line L and character C. … generated by Model Debugger", with aria-posinset/aria-setsize
- * numbering the markers of the file. The list is virtualised (only the rows in view exist in the
- * DOM), so the tree is focused and paged through with PageDown (the mouse wheel moves it a few rows
- * at a time), and markers are collected by position until every position 1..setsize has been seen.
- * Hovering lines or reading squiggles would take one step per line of a 6,000-line file, and the
- * view's Copy goes through a clipboard that headless Chromium does not reliably give back. The
- * view is filtered to the labels file and maximised first.
- */
-async function collectLabelsProblems(page) {
-  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-  await page.waitForTimeout(500);
-  const byPosition = new Map();
-  let setSize = 0;
-  let stale = 0;
-  for (let step = 0; step < 2000 && stale < 10; step++) {
-    const rows = await page
-      .locator('.markers-panel .monaco-list-row')
-      .evaluateAll((elements) => elements.map((e) => ({ label: e.getAttribute('aria-label') ?? '', position: Number(e.getAttribute('aria-posinset')), size: Number(e.getAttribute('aria-setsize')) })));
-    const before = byPosition.size;
-    for (const row of rows) {
-      const match = /^Warning: [\s\S]* at line (\d+) and character \d+\.[\s\S]*generated by Model Debugger$/.exec(row.label);
-      if (!match) continue;
-      setSize = Math.max(setSize, row.size);
-      byPosition.set(row.position, Number(match[1]));
-    }
-    if (setSize > 0 && byPosition.size >= setSize) break;
-    stale = byPosition.size === before ? stale + 1 : 0;
-    await page.keyboard.press('PageDown');
-    await page.waitForTimeout(100);
-  }
-  return { setSize, lines: [...byPosition.values()] };
-}
-
-/** Maximises the panel (the toggle's state survives from earlier runs of the profile, so its height is checked). */
-async function maximisePanel(page, maximised) {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    const box = await page.locator('.markers-panel').first().boundingBox();
-    const viewport = page.viewportSize();
-    if (box && (box.height > viewport.height / 2) === maximised) return;
-    await runCommand(page, 'View: Toggle Maximized Panel');
-    await page.waitForTimeout(1000);
-  }
-}
-
-/** The text of the editor line holding CSV data row `index` (the demo's first column is the index). */
-async function csvLineText(page, index) {
-  const texts = await page
-    .locator('.monaco-editor .view-lines .view-line')
-    .evaluateAll((lines, prefix) => lines.map((line) => (line.textContent ?? '').replace(/\u00a0/g, ' ')).filter((text) => text.startsWith(prefix)), `${index},`);
-  return texts[0];
-}
-
-/** Opens the labels file at a 1-based line (Quick Open ":line") and opens the quick fixes there (Ctrl+.). */
-async function quickFixesAt(page, line) {
-  await openFile(page, LABELS_NAME);
-  await page.keyboard.press('F1');
-  const quickInput = page.locator('.quick-input-widget input');
-  await quickInput.waitFor();
-  await quickInput.fill(`:${line}`);
-  await page.waitForTimeout(500);
-  await quickInput.press('Enter');
-  await page.waitForTimeout(800);
-  const menu = page.locator('.action-widget .monaco-list-row.action');
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await page.keyboard.press('Control+.');
-    if (await menu.first().waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
-    // The code actions are asked for again once the diagnostics reach the editor.
-    await page.keyboard.press('Escape');
-    await page.waitForTimeout(2000);
-  }
-  return (await menu.allTextContents()).map((text) => text.trim());
-}
-
-/** Picks a quick fix with the keyboard (a pointer block over the editor can swallow a click on the menu). */
-async function chooseQuickFix(page, title) {
-  const count = await page.locator('.action-widget .monaco-list-row.action').count();
-  for (let step = 0; step <= count; step++) {
-    const focused = await page.locator('.action-widget .monaco-list-row.action.focused').first().getAttribute('aria-label', { timeout: 5000 }).catch(() => undefined);
-    if (focused === title) {
-      await page.keyboard.press('Enter');
-      return;
-    }
-    await page.keyboard.press('ArrowDown');
-    await page.waitForTimeout(150);
-  }
-  throw new Error(`the quick fix menu has no "${title}"`);
-}
-
-/** What the explanation panels show of the suspicious list: rows, and the focused training example. */
-async function suspiciousListStates(page, index) {
-  const states = [];
-  for (const frame of page.frames()) {
-    const state = await frame
-      .evaluate((wanted) => {
-        const rows = document.querySelectorAll('[data-testid="suspicious-row"]');
-        if (rows.length === 0 && !document.querySelector('#section-suspicious')) return null;
-        const row = document.querySelector(`[data-testid="suspicious-row"][data-index="${wanted}"]`);
-        return {
-          rows: rows.length,
-          listed: row !== null,
-          highlighted: row?.classList.contains('focused-example') ?? false,
-          focused: row !== null && document.activeElement === row,
-          error: document.querySelector('.error:not([hidden]) p, .task-error:not([hidden])')?.textContent?.trim() ?? '',
-        };
-      }, index)
-      .catch(() => null);
-    if (state) states.push(state);
-  }
-  return states;
-}
-
-/** The demo workspace's run folders whose manifest names training labels. */
-function labelledRuns() {
-  return readdirSync(WORKSPACE, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(WORKSPACE, entry.name, 'modeldebug.json')))
-    .filter((entry) => {
-      const train = JSON.parse(readFileSync(join(WORKSPACE, entry.name, 'modeldebug.json'), 'utf8')).train ?? {};
-      return Boolean(train.labels || train.labelColumn);
-    })
-    .map((entry) => entry.name);
-}
-
-/** The Model Debugger settings the e2e profile starts with: every example the engine ranks, no score filter. */
-const DIAGNOSTICS_MAX_SHOWN = 600;
-
-/**
- * The suspicious-label diagnostics on demo-workspace/data/train-labels.csv (the two demo runs, the
- * classifier and the autoencoder, both check it). The profile's user settings.json sets
- * modelDebugger.diagnostics.maxShown 600 and minScore 0 from the start (code-server does not pick up a
- * settings.json rewritten while it runs), so each run shows its 600 most suspicious rows: at least half of
- * the demo's 300 flipped labels must carry a warning. Then, on the classifier's most suspicious row (the
- * first item of "Review Suspicious Training Examples"), the quick fixes: "Show in Model Debugger" opens
- * the panel's suspicious list with that row focused, and "Change label to '…'" rewrites the row's label
- * in the editor. The change is undone and saved, and the file's bytes are restored whatever happens.
- */
-async function exerciseDiagnostics(page, manifest) {
-  const onDisk = readFileSync(LABELS_FILE);
-  try {
-    await checkDiagnostics(page, manifest);
-  } finally {
-    if (!readFileSync(LABELS_FILE).equals(onDisk)) {
-      writeFileSync(LABELS_FILE, onDisk);
-      log(`restored ${LABELS_FILE} (the quick fix had changed it on disk)`);
-    }
-  }
-}
-
-async function checkDiagnostics(page, manifest) {
-  const onDisk = readFileSync(LABELS_FILE, 'utf8');
-  const flipped = JSON.parse(readFileSync(join(WORKSPACE, 'data', 'flipped-labels.json'), 'utf8')).flipped;
-  const classNames = manifest.classNames ?? [];
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
-
-  await runCommand(page, 'View: Close All Editors');
-  await page.waitForTimeout(1000);
-  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-  const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
-  await filter.waitFor();
-  await filter.fill(`**/${LABELS_NAME}`);
-  // DIAGNOSTICS_MAX_SHOWN per run whose training set has labels (the classifier and the autoencoder; more
-  // if the VAE demo ran); fewer only if rows were dropped (reviewed, no longer holding their label) or a
-  // run failed, so a smaller count is accepted once it has held for a minute.
-  const runs = labelledRuns();
-  const wanted = runs.length * DIAGNOSTICS_MAX_SHOWN;
-  log(`runs with training labels: ${runs.join(', ')}`);
-  let lastCount = -1;
-  let since = Date.now();
-  const total = await pollFor(`${wanted} Model Debugger warnings on ${LABELS_NAME} in the Problems view`, EXPLAIN_TIMEOUT_MS, async () => {
-    const count = await problemsInLabelsFile(page);
-    if (count !== lastCount) {
-      lastCount = count;
-      since = Date.now();
-    }
-    if (count >= wanted) return count;
-    return count > 0 && Date.now() - since > 60_000 ? count : undefined;
-  });
-  log(`the Problems view lists ${total} problems in ${LABELS_NAME}`);
-  await openFile(page, LABELS_NAME);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(RESULTS, 'e2e-diagnostics.png') });
-
-  await maximisePanel(page, true);
-  const readStart = Date.now();
-  const { setSize, lines } = await collectLabelsProblems(page);
-  const readSeconds = (Date.now() - readStart) / 1000;
-  const totalAfter = await problemsInLabelsFile(page).catch(() => 0);
-  await maximisePanel(page, false);
-  const flagged = new Set(lines);
-  const hits = flipped.filter((f) => flagged.has(f.index + 2)).length;
-  check(setSize > 0 && lines.length === setSize, `read all ${setSize} warnings from the Problems view (${lines.length} read, ${flagged.size} distinct lines, ${readSeconds.toFixed(1)} s; the file row said ${total}, then ${totalAfter || 'scrolled away'})`);
-  check(hits * 2 >= flipped.length, `${hits} of the ${flipped.length} flipped labels carry a Model Debugger warning (at least half)`);
-
-  // The classifier's most suspicious example: the first row of the Review command's quick pick.
-  await runCommand(page, 'Model Debugger: Review Suspicious Training Examples');
-  // Both of its quick picks have a title (the command palette has none): which run, then its examples.
-  const title = await pollFor('the Review command\'s quick pick', 30_000, async () => {
-    const text = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1000 }).catch(() => '');
-    return text?.trim() ? text : undefined;
-  });
-  if (/review which run/i.test(title)) {
-    const quickInput = page.locator('.quick-input-widget input');
-    await quickInput.fill('classifier');
-    await page.waitForTimeout(500);
-    await quickInput.press('Enter');
-  }
-  const firstItem = await pollFor('the suspicious examples in the Review quick pick', 30_000, async () => {
-    const text = await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => '');
-    return /^#\d+: /.test(text ?? '') ? text : undefined;
-  });
-  const reviewTitle = await page.locator('.quick-input-title').textContent().catch(() => '');
-  check(/suspicious training examples in .*classifier/i.test(reviewTitle ?? ''), `"Review Suspicious Training Examples" lists the classifier's examples (${reviewTitle?.trim()}; first: ${firstItem.trim().slice(0, 80)})`);
-  await page.screenshot({ path: join(RESULTS, 'e2e-review.png') });
-  await page.keyboard.press('Escape');
-  const index = Number(/^#(\d+): /.exec(firstItem)[1]);
-  const line = index + 2;
-  log(`the classifier's most suspicious row: training example #${index}, line ${line}`);
-
-  // "Show in Model Debugger": the panel opens with the suspicious list, that example focused.
-  const fixes = await quickFixesAt(page, line);
-  // With several runs flagging the row, each run's fixes carry its name: "Show in Model Debugger (<run>)".
-  const forClassifier = (name) => (f) => f === name || (f.startsWith(`${name} (`) && /classifier/i.test(f));
-  check(fixes.some((f) => f.startsWith('Change label to ')) && fixes.some(forClassifier('Show in Model Debugger')) && fixes.some(forClassifier('Mark as reviewed')), `Ctrl+. on line ${line} offers the quick fixes (${fixes.join(' | ')})`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(RESULTS, 'e2e-quickfix.png') });
-  await chooseQuickFix(page, fixes.find(forClassifier('Show in Model Debugger')) ?? 'Show in Model Debugger');
-  const shown = await pollFor(`the panel's suspicious list with #${index} focused`, EXPLAIN_TIMEOUT_MS, async () => {
-    const states = await suspiciousListStates(page, index);
-    const failed = states.find((state) => state.error);
-    if (failed) throw new Error(`the panel shows an error: ${failed.error}`);
-    return states.find((state) => state.listed && state.highlighted);
-  }).catch((error) => {
-    log(String(error));
-    return undefined;
-  });
-  check(shown !== undefined, `"Show in Model Debugger" opens the panel's suspicious list with #${index} highlighted (${shown ? `${shown.rows} rows` : 'not shown'})`);
-  check(shown?.focused === true, `the row of #${index} has keyboard focus in the panel`);
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: join(RESULTS, 'e2e-show-suspicious.png') });
-
-  // "Change label to '…'": the row's label field becomes the suggested class.
-  await runCommand(page, 'View: Close All Editors');
-  await page.waitForTimeout(1000);
-  const fixesAgain = await quickFixesAt(page, line);
-  const before = await csvLineText(page, index);
-  const change = fixesAgain.find((f) => f.startsWith('Change label to '));
-  if (!change || !before) throw new Error(`no "Change label to" quick fix on line ${line} (${fixesAgain.join(' | ')}; line text ${before})`);
-  const suggested = /^Change label to '([^']*)'/.exec(change)?.[1];
-  const [rowIndex, , ...rest] = before.split(',');
-  const expected = [rowIndex, String(suggested === undefined ? -1 : classNames.indexOf(suggested)), ...rest].join(',');
-  await chooseQuickFix(page, change);
-  const after = await pollFor(`line ${line} to change`, 15_000, async () => {
-    const text = await csvLineText(page, index);
-    return text !== undefined && text !== before ? text : undefined;
-  }).catch(() => undefined);
-  check(after === expected, `"${change}" rewrites line ${line} from "${before}" to "${after}" (expected "${expected}")`);
-  // VS Code may save the files a code action's edit touches (files.refactoring.autoSave): undo, then save.
-  await page.waitForTimeout(1000);
-  const savedByFix = readFileSync(LABELS_FILE, 'utf8') !== onDisk;
-  log(`after the quick fix the file on disk is ${savedByFix ? 'changed (saved with the edit)' : 'unchanged (the edit is unsaved)'}`);
-  await page.keyboard.press('Control+z');
-  const undone = await pollFor(`line ${line} to be undone`, 15_000, async () => ((await csvLineText(page, index)) === before ? true : undefined)).catch(() => false);
-  await page.keyboard.press('Control+s');
-  const restored = await pollFor(`${LABELS_NAME} to be saved as before`, 15_000, async () => (readFileSync(LABELS_FILE, 'utf8') === onDisk ? true : undefined)).catch(() => false);
-  check(undone && restored, `undo restores line ${line} and saving writes ${LABELS_NAME} back unchanged`);
-
-  if (failures.length > 0) throw new Error(`${failures.length} diagnostics check(s) failed:\n  ${failures.join('\n  ')}`);
 }
 
 /** The supervised VAE run the invariance section needs (trainVae.ts writes it beside the other runs). */
@@ -1040,177 +699,6 @@ async function exerciseSections(page) {
   await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
 
   if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
-}
-
-/**
- * Documentation, not a check: one screenshot per palette command that has none yet
- * (test-results/e2e-cmd-<name>.png, copied to media/screenshots/ by `npm run screenshots`).
- * Each step is best effort (about 60 s at most); a failure logs "screenshot skipped" and the run goes on.
- * Nothing here changes state the later checks rely on: Select Backend and Clear Cache are cancelled,
- * Export Report is cancelled, and after Restart Engine (last) the status bar must show the backend again.
- */
-async function screenshotCommands(page) {
-  const STEP_MS = 60_000;
-  const view = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
-  const shot = async (name) => {
-    await page.mouse.move(0, 0);
-    const path = join(RESULTS, `e2e-cmd-${name}.png`);
-    await page.screenshot({ path });
-    log(`screenshot: ${path}`);
-  };
-  const toast = (text) => page.locator('.notifications-toasts .notification-toast', { hasText: text });
-  const clearNotifications = () => runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
-  /** Scrolls the panel to `anchor`; waits (at most `ms`) for the section's result, its error or its progress. */
-  const section = async (name, title, anchor, result, ms) => {
-    await runCommand(page, `Model Debugger: ${title}`);
-    await view.locator(anchor).waitFor({ state: 'attached', timeout: 20_000 });
-    const settled = await pollFor(`the ${title} result`, ms, async () => {
-      if ((await view.locator(`${result} > *`).count()) > 0) return 'result';
-      if ((await view.locator(`[data-testid="${name}-status"] .task-error:not([hidden])`).count()) > 0) return 'error';
-      return undefined;
-    }).catch(() => 'still running');
-    await view.locator(anchor).evaluate((element) => element.scrollIntoView({ block: 'start' }));
-    await page.waitForTimeout(500);
-    return settled;
-  };
-  const steps = [
-    ['compare', async () => {
-      await section('compare', 'Compare Representations', '#section-compare', '.compare-result', 1000);
-      // The command opens the comparison without running it; run it when the picker offers another encoder.
-      const choice = await view.locator('#compare-with').evaluate((element) => element.value).catch(() => '');
-      if (choice) {
-        await view.locator('[data-testid="run-compare"]').click({ timeout: 5000 }).catch(() => undefined);
-        await pollFor('the comparison', 40_000, async () => (await view.locator('.compare-result > *').count()) > 0).catch(() => undefined);
-        await view.locator('#section-compare').evaluate((element) => element.scrollIntoView({ block: 'start' }));
-      }
-      await shot('compare');
-    }],
-    ['consistency', async () => {
-      log(`Run Consistency Checks: ${await section('consistency', 'Run Consistency Checks', '#section-consistency', '.consistency-result', 35_000)}`);
-      await shot('consistency');
-    }],
-    ['units', async () => {
-      log(`Show Latent Units: ${await section('units', 'Show Latent Units', '#section-units', '.units-result', 35_000)}`);
-      await shot('units');
-    }],
-    ['find-suspicious', async () => {
-      await runCommand(page, 'Model Debugger: Find Suspicious Training Examples');
-      const asked = await pollFor('the run picker or the progress notification', 20_000, async () => {
-        if ((await toast('finding suspicious').count()) > 0) return 'progress';
-        const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
-        return /which run/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible()) ? 'picker' : undefined;
-      });
-      if (asked === 'picker') {
-        const quickInput = page.locator('.quick-input-widget input');
-        await quickInput.fill('classifier');
-        await pollFor('classifier first in the run picker', 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes('classifier'));
-        await quickInput.press('Enter');
-      }
-      await toast('finding suspicious').first().waitFor({ state: 'visible', timeout: 30_000 });
-      await page.waitForTimeout(1000);
-      await shot('find-suspicious');
-    }],
-    ['engine-log', async () => {
-      await runCommand(page, 'Model Debugger: Show Engine Log');
-      // The Output view's filter box can carry the Problems filter of the diagnostics check, hiding every line.
-      const filter = page.locator('.part.panel .viewpane-filter input').first();
-      if ((await filter.count()) > 0 && (await filter.isVisible()) && (await filter.inputValue())) await filter.fill('');
-      await page.locator('.part.panel .monaco-editor .view-line').first().waitFor({ state: 'visible', timeout: 20_000 });
-      await page.waitForTimeout(1000);
-      await shot('engine-log');
-      // The Output view stays open: with the panel hidden, a reload in the next check restored focus into
-      // the webview and its F1 never reached the workbench (seen once).
-      await page.locator('.part.panel .monaco-editor').first().click().catch(() => undefined);
-    }],
-    ['select-backend', async () => {
-      await runCommand(page, 'Model Debugger: Select Backend');
-      await pollFor('the backend quick pick', 20_000, async () => /backend/i.test((await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '')) ?? ''));
-      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-      await page.waitForTimeout(500);
-      await shot('select-backend');
-      await page.keyboard.press('Escape');
-      await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
-    }],
-    ['clear-cache', async () => {
-      await runCommand(page, 'Model Debugger: Clear Cache');
-      const dialog = page.locator('.monaco-dialog-box');
-      await dialog.waitFor({ state: 'visible', timeout: 20_000 });
-      await page.waitForTimeout(500);
-      await shot('clear-cache');
-      const cancel = dialog.locator('.monaco-button', { hasText: /^Cancel$/ });
-      if ((await cancel.count()) > 0) await cancel.first().click();
-      else await page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
-    }],
-    ['export-report', async () => {
-      await runCommand(page, 'Model Debugger: Export Report');
-      const progress = toast('explaining for the report');
-      const shown = await pollFor('the export progress or the save dialog', 45_000, async () => {
-        if ((await progress.count()) > 0) return 'progress';
-        const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
-        if (/save the report/i.test(title ?? '')) return 'save';
-        if (/which run/i.test(title ?? '')) return 'picker';
-        return undefined;
-      });
-      if (shown === 'picker') {
-        await page.locator('.quick-input-widget input').fill('classifier');
-        await page.waitForTimeout(500);
-        await page.keyboard.press('Enter');
-        await progress.first().waitFor({ state: 'visible', timeout: 30_000 });
-      }
-      await page.waitForTimeout(1500);
-      await shot('export-report');
-      if ((await progress.count()) > 0) {
-        const cancel = progress.first().locator('.monaco-button', { hasText: 'Cancel' });
-        if ((await cancel.count()) > 0) await cancel.first().click();
-      }
-      // A pipeline that finished meanwhile shows the save dialog: cancel it without saving.
-      await page.waitForTimeout(1000);
-      if (await page.locator('.quick-input-widget').isVisible()) await page.keyboard.press('Escape');
-    }],
-    ['restart-engine', async () => {
-      await runCommand(page, 'Model Debugger: Restart Engine');
-      await toast('the engine restarted').first().waitFor({ state: 'visible', timeout: 50_000 });
-      await page.waitForTimeout(500);
-      await shot('restart-engine');
-    }],
-  ];
-  await clearNotifications();
-  for (const [name, step] of steps) {
-    let timer;
-    try {
-      await Promise.race([step(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`more than ${STEP_MS / 1000} s`)), STEP_MS)))]);
-    } catch (error) {
-      log(`screenshot skipped: e2e-cmd-${name}: ${String(error?.message ?? error).split('\n')[0]}`);
-      await page.screenshot({ path: join(RESULTS, `e2e-cmd-${name}-skipped.png`) }).catch(() => undefined);
-      await page.keyboard.press('Escape').catch(() => undefined);
-      await page.keyboard.press('Escape').catch(() => undefined);
-    } finally {
-      clearTimeout(timer);
-    }
-    await clearNotifications();
-  }
-  // The reload check that follows needs a running engine again: wait until the status bar names its backend.
-  const backend = await pollFor('the status bar to show the backend again', 90_000, async () => {
-    const texts = await page.locator('.statusbar-item', { hasText: 'TF.js' }).allTextContents().catch(() => []);
-    return texts.map((t) => t.trim()).find((t) => /TF\.js: (?!starting|restarting|failed)\w+/.test(t));
-  }).catch(() => undefined);
-  log(backend ? `after the command screenshots the status bar shows ${backend}` : 'screenshot note: the status bar does not show the backend after Restart Engine');
-}
-
-/**
- * "Developer: Reload Window" shuts the workbench down properly (saving the editor layout) before
- * reloading; a bare browser reload may not get to save it.
- */
-async function reloadWindow(page) {
-  await page.keyboard.press('F1');
-  const quickInput = page.locator('.quick-input-widget input');
-  await quickInput.waitFor();
-  await quickInput.fill('>Developer: Reload Window');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
-  await quickInput.press('Enter');
-  await page.waitForTimeout(2000);
-  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 120_000 });
 }
 
 /**

@@ -15,6 +15,7 @@ import type { EngineSource } from '../engineHandle';
 import { isInside } from '../manifest/manifestDiscovery';
 import { loadManifest } from '../manifest/manifestLoader';
 import { describeError, isCancellation } from '../panel/errors';
+import { manifestsUnder } from './deletedRuns';
 import { EditFollower } from './editFollower';
 import { selectExamples } from './flaggedRows';
 import { labelTargetOf } from './labelTarget';
@@ -151,6 +152,12 @@ export class SuspiciousController implements vscode.Disposable {
       };
       state.watchers.push(watcher, watcher.onDidCreate(changed), watcher.onDidChange(changed), watcher.onDidDelete(changed));
     }
+  }
+
+  /** A file or folder was deleted: drops the runs whose manifest it was or held. */
+  pathDeleted(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file' || this.disposed) return;
+    for (const manifestPath of manifestsUnder(uri.fsPath, this.runStates.keys())) this.dropState(manifestPath);
   }
 
   manifestChanged(uri: vscode.Uri, deleted: boolean): void {

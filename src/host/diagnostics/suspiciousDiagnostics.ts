@@ -34,12 +34,16 @@ export function registerSuspiciousDiagnostics(context: vscode.ExtensionContext, 
   const controller = new SuspiciousController(deps);
   const manifests = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_FILE_NAME}`);
   const reviewed = vscode.workspace.createFileSystemWatcher(`**/${REVIEWED_FOLDER}/${REVIEWED_FILE}`);
+  // Deleting a run's folder may be reported for the folder only, which the manifest glob never matches.
+  const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
   const disposables: vscode.Disposable[] = [
     controller,
     manifests,
     manifests.onDidCreate((uri) => controller.manifestChanged(uri, false)),
     manifests.onDidChange((uri) => controller.manifestChanged(uri, false)),
     manifests.onDidDelete((uri) => controller.manifestChanged(uri, true)),
+    deletions,
+    deletions.onDidDelete((uri) => controller.pathDeleted(uri)),
     reviewed,
     reviewed.onDidCreate((uri) => controller.reviewedFileChanged(uri)),
     reviewed.onDidChange((uri) => controller.reviewedFileChanged(uri)),

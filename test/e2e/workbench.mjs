@@ -1,0 +1,103 @@
+// What every part of the e2e shares: the paths, the log, polling, and driving the workbench's
+// quick input (the command palette and Quick Open) from the keyboard.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const RESULTS = join(ROOT, 'test-results');
+export const WORKSPACE = join(ROOT, 'demo-workspace');
+export const EXPLAIN_TIMEOUT_MS = Number(process.env.E2E_EXPLAIN_TIMEOUT_MS ?? 10 * 60_000);
+
+const started = Date.now();
+export const log = (message) => console.log(`[e2e +${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
+
+/** The result of the first call of `check` that returns something truthy; throws after `ms`. */
+export async function pollFor(what, ms, check) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const result = await check();
+    if (result) return result;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export function escapeRegExp(text) {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Clicks a folder row in the explorer until it is expanded (a click during a re-render can be lost). */
+export async function expandFolder(page, name) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first();
+  await row.waitFor({ timeout: 30_000 });
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if ((await row.getAttribute('aria-expanded')) === 'true') return;
+    await row.click();
+    await page.waitForTimeout(1000);
+  }
+  if ((await row.getAttribute('aria-expanded')) !== 'true') throw new Error(`the explorer did not expand ${name}`);
+}
+
+/**
+ * Opens the quick input with F1. A key pressed while a webview (an iframe) has focus goes to the
+ * webview's document, and the workbench may never see it: when the quick input does not open, focus
+ * is taken back from the iframe and F1 pressed again.
+ */
+export async function openQuickInput(page) {
+  const quickInput = page.locator('.quick-input-widget input');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.keyboard.press('F1');
+    if (await quickInput.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)) return quickInput;
+    await focusWorkbench(page);
+  }
+  throw new Error('F1 does not open the quick input');
+}
+
+/** Moves keyboard focus out of any webview iframe back to the workbench's own document. */
+export async function focusWorkbench(page) {
+  await page.evaluate(() => {
+    const active = document.activeElement;
+    if (active instanceof HTMLIFrameElement) active.blur();
+  });
+  await page.waitForTimeout(300);
+}
+
+/** Picks `label` in the quick input (F1) after typing `typed`: waits until it is the focused row. */
+export async function quickPick(page, typed, label) {
+  const quickInput = await openQuickInput(page);
+  await quickInput.fill(typed);
+  await pollFor(`"${label}" first in the quick input`, 30_000, async () => {
+    const first = await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => '');
+    return first?.includes(label);
+  });
+  await quickInput.press('Enter');
+}
+
+export async function runCommand(page, title) {
+  await quickPick(page, `>${title}`, title);
+}
+
+/** Quick Open (F1 without the ">"); Ctrl+P would reach the browser's print in code-server. */
+export async function openFile(page, name) {
+  await quickPick(page, name, name);
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/** Moves the active editor's cursor to a 1-based line (Quick Open ":line"), which scrolls it into view and focuses the editor. */
+export async function goToLine(page, line) {
+  const quickInput = await openQuickInput(page);
+  await quickInput.fill(`:${line}`);
+  await page.waitForTimeout(300);
+  await quickInput.press('Enter');
+  await page.locator('.monaco-editor.focused').first().waitFor({ timeout: 5000 }).catch(() => undefined);
+}
+
+/**
+ * "Developer: Reload Window" shuts the workbench down properly (saving the editor layout) before
+ * reloading; a bare browser reload may not get to save it.
+ */
+export async function reloadWindow(page) {
+  await runCommand(page, 'Developer: Reload Window');
+  await page.waitForTimeout(2000);
+  await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 120_000 });
+}
