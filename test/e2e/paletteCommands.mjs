@@ -42,9 +42,14 @@ export async function exercisePaletteCommands(page) {
     await page.waitForTimeout(500);
     return settled;
   };
-  const pickRunIfAsked = async (run) => {
-    const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 3000 }).catch(() => '');
-    if (!/which run/i.test(title ?? '') || !(await page.locator('.quick-input-widget').isVisible())) return;
+  /** Answers the command's "which run?" picker with `run`, unless `started` says the command went on without one. */
+  const pickRunIfAsked = async (run, started) => {
+    const asked = await pollFor('the run picker, or the command under way', 30_000, async () => {
+      const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
+      if (/which run/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible())) return 'picker';
+      return (await started()) ? 'started' : undefined;
+    });
+    if (asked !== 'picker') return;
     const quickInput = page.locator('.quick-input-widget input');
     await quickInput.fill(run);
     await pollFor(`${run} first in the run picker`, 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(run));
@@ -79,8 +84,8 @@ export async function exercisePaletteCommands(page) {
     }],
     ['find-suspicious', JOB_STEP_MS, async () => {
       await runCommand(page, 'Model Debugger: Find Suspicious Training Examples');
-      await pickRunIfAsked('classifier');
       const progress = toast('finding suspicious');
+      await pickRunIfAsked('classifier', async () => (await progress.count()) > 0);
       await progress.first().waitFor({ state: 'visible', timeout: 30_000 });
       await page.waitForTimeout(1000);
       await shot('find-suspicious');
@@ -171,8 +176,9 @@ export async function exercisePaletteCommands(page) {
  */
 async function exportReport(page, folder, pickRunIfAsked, shot, check, toast) {
   await runCommand(page, 'Model Debugger: Export Report');
-  await pickRunIfAsked('classifier');
   const progress = toast('explaining for the report');
+  const saveDialog = page.locator('.quick-input-widget .quick-input-title', { hasText: /save the report/i });
+  await pickRunIfAsked('classifier', async () => (await progress.count()) > 0 || (await saveDialog.count()) > 0);
   await progress.first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
   await page.waitForTimeout(1000);
   await shot('export-report');
@@ -181,12 +187,25 @@ async function exportReport(page, folder, pickRunIfAsked, shot, check, toast) {
     return /save the report/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible());
   });
   const html = join(folder, 'e2e-report.html');
+  const json = join(folder, 'e2e-report.json');
   const quickInput = page.locator('.quick-input-widget input');
   await quickInput.fill(html);
-  await page.waitForTimeout(500);
-  await quickInput.press('Enter');
-  const json = join(folder, 'e2e-report.json');
-  let written = await pollFor('the report files', 20_000, async () => existsSync(html) && existsSync(json)).catch(() => false);
+  await page.waitForTimeout(1000);
+  let written = false;
+  for (let attempt = 0; attempt < 3 && !written; attempt++) {
+    if (attempt > 0) {
+      // The simple file dialog may still be listing the folder, or may have completed the name: say what it shows.
+      const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
+      const value = await quickInput.inputValue({ timeout: 500 }).catch(() => '');
+      const message = await page.locator('.quick-input-widget .quick-input-message').textContent({ timeout: 500 }).catch(() => '');
+      log(`the save dialog is still open (${title}; value "${value}"; message "${message}"); Enter again`);
+      await page.screenshot({ path: join(RESULTS, `e2e-cmd-export-report-dialog-${attempt}.png`) });
+      if (!(await page.locator('.quick-input-widget').isVisible())) break;
+      if (value !== html) await quickInput.fill(html);
+    }
+    await quickInput.press('Enter');
+    written = await pollFor('the report files', 10_000, async () => existsSync(html) && existsSync(json)).catch(() => false);
+  }
   let summary = 'not written';
   if (written) {
     const report = JSON.parse(readFileSync(json, 'utf8'));
