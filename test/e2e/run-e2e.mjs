@@ -4,6 +4,8 @@
 // Chromium through playwright-core. It packages the VSIX, installs it into a fresh
 // code-server profile, opens demo-workspace/, right-clicks a checkpoint's model.json,
 // runs "Explain this checkpoint" and checks what the panel shows. Then, in order:
+//   - keyboardAndThemes.mjs: the panel from the keyboard alone, and in the light, dark and
+//     high-contrast themes;
 //   - train.ts: the CodeLens and the editor context menu on the checkpoint path, and the Explorer
 //     entry on a checkpoint folder, each open the panel;
 //   - labelDiagnostics.mjs: the warnings on data/train-labels.csv and their quick fixes;
@@ -26,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { exerciseBinaryDataset } from './binaryDataset.mjs';
 import { DIAGNOSTICS_MAX_SHOWN, exerciseDiagnostics } from './labelDiagnostics.mjs';
+import { exerciseKeyboard, exerciseThemes } from './keyboardAndThemes.mjs';
 import { exercisePaletteCommands } from './paletteCommands.mjs';
 import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pollFor, reloadWindow, runCommand } from './workbench.mjs';
 
@@ -224,6 +227,8 @@ async function main() {
   });
   try {
     await exercise(page, port, checkpointFolder, manifest);
+    await exerciseKeyboard(page);
+    await exerciseThemes(page, THEME);
     await exerciseScriptEntryPoints(page);
     await exerciseDiagnostics(page, manifest);
     await exerciseBinaryDataset(page);

@@ -62,14 +62,20 @@ export async function focusWorkbench(page) {
   await page.waitForTimeout(300);
 }
 
-/** Picks `label` in the quick input (F1) after typing `typed`: waits until it is the focused row. */
+/**
+ * Picks `label` in the quick input (F1) after typing `typed`: the first row that names it, moved to
+ * with the arrow keys when a better-ranked row comes first ("Preferences: Browse Color Themes in
+ * Marketplace" above "Preferences: Color Theme").
+ */
 export async function quickPick(page, typed, label) {
   const quickInput = await openQuickInput(page);
   await quickInput.fill(typed);
-  await pollFor(`"${label}" first in the quick input`, 30_000, async () => {
-    const first = await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => '');
-    return first?.includes(label);
+  const position = await pollFor(`"${label}" in the quick input`, 30_000, async () => {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents().catch(() => []);
+    const at = rows.findIndex((row) => row.includes(label));
+    return at >= 0 ? at + 1 : undefined;
   });
+  for (let i = 1; i < position; i++) await quickInput.press('ArrowDown');
   await quickInput.press('Enter');
 }
 
