@@ -12,7 +12,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FROM = join(ROOT, 'test-results');
 const TO = join(ROOT, 'media', 'screenshots');
 const MAX_WIDTH = 1120;
-const NAMES = ['e2e-explain', 'e2e-codelens', 'e2e-editor-context', 'e2e-restricted', 'e2e-diagnostics', 'e2e-quickfix', 'e2e-show-suspicious', 'e2e-review', 'e2e-binary-summary', 'e2e-neon', 'e2e-semantic', 'e2e-invariance'];
+const NAMES = ['e2e-explain', 'e2e-codelens', 'e2e-editor-context', 'e2e-restricted', 'e2e-diagnostics', 'e2e-quickfix', 'e2e-show-suspicious', 'e2e-review', 'e2e-binary-summary', 'e2e-neon', 'e2e-semantic', 'e2e-invariance', 'e2e-theme-dark', 'e2e-theme-high-contrast'];
 // One per palette command that the checks above do not show (test/e2e/paletteCommands.mjs).
 const COMMAND_NAMES = ['compare', 'consistency', 'units', 'find-suspicious', 'engine-log', 'select-backend', 'clear-cache', 'export-report', 'restart-engine'].map((name) => `e2e-cmd-${name}`);
 /** The command screenshots are scaled further down until each is under this size. */
