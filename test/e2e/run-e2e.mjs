@@ -595,7 +595,8 @@ function canvasPixels(canvas) {
  * pixels, the conservation readout with its numbers), then semantic Shapley values over Fourier bins
  * for the shown example with 16 background examples (one bar per bin, the efficiency gap near 0). On
  * the supervised VAE's panel (its encoder via "Explain Checkpoint…"): the invariance curve over a small
- * sample (a point per σ on the z2 and z1-control lines, z2 above the control at the smallest σ).
+ * sample (a point per σ on the z2 and z1-control lines, z2 above the control at the smallest σ), then
+ * its other three views (exerciseInvarianceViews).
  */
 async function exerciseSections(page) {
   const failures = [];
@@ -609,7 +610,7 @@ async function exerciseSections(page) {
   // Explain press below supersedes that run).
   await runCommand(page, 'View: Close All Editors');
   // The Problems view from the diagnostics check would cover the lower half of the screenshots.
-  await runCommand(page, 'View: Hide Panel');
+  if (await page.locator('.part.panel').isVisible()) await runCommand(page, 'View: Hide Panel');
   await page.waitForTimeout(1000);
   let t0 = Date.now();
   await runCommand(page, 'Model Debugger: Explain Clusters and Outliers (NEON)');
@@ -702,8 +703,46 @@ async function exerciseSections(page) {
   await view.locator('[data-testid="invariance-curve"]').evaluate((element) => element.scrollIntoView({ block: 'center' }));
   await page.mouse.move(0, 0);
   await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
+  await exerciseInvarianceViews(view, check);
 
   if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
+}
+
+/**
+ * The other three invariance views on the supervised VAE's panel, each with its defaults: the gallery of
+ * invariant samples (the input, its reconstruction and one tile per sample, with the share keeping the
+ * class), the counterfactuals (a decoded tile per other class), and the divergence maps for z1 and z2
+ * (both drawn, each with its completeness readout).
+ */
+async function exerciseInvarianceViews(view, check) {
+  const fresh = (kind) => view.locator(`.invariance-${kind}-result:not(.stale):not([hidden])`);
+  const run = async (kind, what, ready) => {
+    const t0 = Date.now();
+    await view.locator(`[data-testid="run-invariance-${kind}"]`).click();
+    await waitForSection(view, `invariance-${kind}`, what, ready);
+    return ((Date.now() - t0) / 1000).toFixed(1);
+  };
+
+  const count = Number(await view.locator('#invariance-samples-count').inputValue());
+  const samplesSeconds = await run('samples', 'the invariant samples', async () => (await fresh('samples').locator('[data-testid="invariance-gallery"] figure').count()) > 0);
+  const tiles = await fresh('samples').locator('[data-testid="invariance-gallery"] figure').count();
+  const rate = ((await fresh('samples').locator('[data-testid="invariance-match-rate"]').textContent()) ?? '').trim();
+  check(tiles === count + 2 && /^\d+% of \d+ samples at σ = [\d.]+ keep the predicted class/.test(rate), `invariant samples in ${samplesSeconds} s: the input, the reconstruction and ${tiles - 2} of ${count} samples; "${rate}"`);
+
+  const counterSeconds = await run('counterfactuals', 'the counterfactuals', async () => (await fresh('counterfactuals').locator('[data-testid="invariance-counterfactuals"] figure').count()) > 0);
+  const counterTiles = await fresh('counterfactuals').locator('[data-testid="invariance-counterfactuals"] figure:not(.missing)').count();
+  check(counterTiles >= 2, `counterfactuals in ${counterSeconds} s: the input and ${counterTiles - 1} decoded tiles toward the class means`);
+
+  const divergenceSeconds = await run('divergence', 'the divergence maps', async () => (await fresh('divergence').locator('canvas[data-testid^="invariance-divergence-z"]').count()) === 2);
+  const z1Map = await canvasPixels(fresh('divergence').locator('canvas[data-testid="invariance-divergence-z1"]'));
+  const z2Map = await canvasPixels(fresh('divergence').locator('canvas[data-testid="invariance-divergence-z2"]'));
+  const readouts = (await fresh('divergence').locator('.completeness').allTextContents()).map((text) => text.trim());
+  // Both maps share one colour scale, so the nuisance map (z2) may stay too faint to tint: its Σ|map| says it is there.
+  const mass = readouts.map((text) => Number(/Σ\|map\| ([\d.e+-]+)/.exec(text)?.[1]));
+  check(
+    z1Map.coloured > 0 && z2Map.nonZero > 0 && readouts.length === 2 && /^z1: /.test(readouts[0]) && /^z2: /.test(readouts[1]) && mass.every((m) => m > 0),
+    `divergence maps in ${divergenceSeconds} s: z1 and z2 drawn on one scale (${z1Map.coloured} and ${z2Map.coloured} tinted pixels); ${readouts.join(' | ')}`,
+  );
 }
 
 /**
