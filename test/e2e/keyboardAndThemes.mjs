@@ -5,7 +5,7 @@
 // Theme) the panel's body carries the theme's class, its text keeps a readable contrast against its
 // background (the colours come from the theme's variables), and the heatmap is still drawn.
 import { join } from 'node:path';
-import { RESULTS, log, pollFor, runCommand } from './workbench.mjs';
+import { RESULTS, log, pollFor, runCommand, checklist } from './workbench.mjs';
 
 const THEMES = [
   { name: 'Default Dark Modern', bodyClass: 'vscode-dark', file: 'dark' },
@@ -59,11 +59,7 @@ function contrast(a, b) {
 }
 
 export async function exerciseKeyboard(page) {
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
+  const { check, done } = checklist('keyboard');
   const frame = await panelFrame(page);
   // One click puts focus into the panel (the way a user enters a webview); everything after is keys.
   await frame.locator('header').first().click();
@@ -98,16 +94,12 @@ export async function exerciseKeyboard(page) {
   }).catch(() => before);
   check(after === before + 1, `Alt+→ moves from test example #${before} to #${after}`);
   await pollFor('the heatmap of the next example', 120_000, async () => (await frameAgain.locator('[data-testid="saliency-heatmap"][data-state="ready"]').count()) > 0).catch(() => undefined);
-  if (failures.length > 0) throw new Error(`${failures.length} keyboard check(s) failed:\n  ${failures.join('\n  ')}`);
+  done();
 }
 
 /** Switches through the themes, ending on `finalTheme` (the profile's own). */
 export async function exerciseThemes(page, finalTheme = 'Default Light Modern') {
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
+  const { check, done } = checklist('theme');
   const last = THEMES.find((theme) => theme.name === finalTheme) ?? { name: finalTheme, bodyClass: '', file: 'final' };
   for (const theme of [...THEMES.filter((t) => t !== last), last]) {
     await runCommand(page, 'Preferences: Color Theme');
@@ -139,5 +131,5 @@ export async function exerciseThemes(page, finalTheme = 'Default Light Modern') 
     await page.mouse.move(0, 0);
     await page.screenshot({ path: join(RESULTS, `e2e-theme-${theme.file}.png`) });
   }
-  if (failures.length > 0) throw new Error(`${failures.length} theme check(s) failed:\n  ${failures.join('\n  ')}`);
+  done();
 }

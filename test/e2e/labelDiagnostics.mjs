@@ -2,7 +2,7 @@
 // view, and their quick fixes: Show in Model Debugger, Change label (undone and saved back).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EXPLAIN_TIMEOUT_MS, RESULTS, WORKSPACE, escapeRegExp, goToLine, log, openFile, pollFor, runCommand } from './workbench.mjs';
+import { EXPLAIN_TIMEOUT_MS, RESULTS, WORKSPACE, escapeRegExp, goToLine, log, openFile, pollFor, runCommand, checklist } from './workbench.mjs';
 
 /** The demo's training labels: the file the suspicious-label diagnostics decorate. */
 export const LABELS_FILE = join(WORKSPACE, 'data', 'train-labels.csv');
@@ -170,11 +170,7 @@ async function checkDiagnostics(page, manifest) {
   const onDisk = readFileSync(LABELS_FILE, 'utf8');
   const flipped = JSON.parse(readFileSync(join(WORKSPACE, 'data', 'flipped-labels.json'), 'utf8')).flipped;
   const classNames = manifest.classNames ?? [];
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
+  const { check, done } = checklist('diagnostics');
 
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(1000);
@@ -293,7 +289,7 @@ async function checkDiagnostics(page, manifest) {
     await runCommand(page, 'File: Revert File').catch(() => undefined);
   }
 
-  if (failures.length > 0) throw new Error(`${failures.length} diagnostics check(s) failed:\n  ${failures.join('\n  ')}`);
+  done();
 }
 
 /**

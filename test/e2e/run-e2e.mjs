@@ -30,7 +30,7 @@ import { exerciseBinaryDataset } from './binaryDataset.mjs';
 import { DIAGNOSTICS_MAX_SHOWN, exerciseDiagnostics } from './labelDiagnostics.mjs';
 import { exerciseKeyboard, exerciseThemes } from './keyboardAndThemes.mjs';
 import { exercisePaletteCommands } from './paletteCommands.mjs';
-import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pollFor, reloadWindow, runCommand } from './workbench.mjs';
+import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pollFor, reloadWindow, runCommand, checklist } from './workbench.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 35 * 60_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -289,11 +289,7 @@ async function exercise(page, port, checkpointFolder, manifest) {
     );
   });
 
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
+  const { check, done } = checklist('panel');
 
   const pixels = await heatmap.evaluate((canvas) => {
     const context = canvas.getContext('2d');
@@ -393,7 +389,7 @@ async function exercise(page, port, checkpointFolder, manifest) {
     check(restoredMethod === 'saliency', `the restored panel keeps the attribution settings (method ${restoredMethod})`);
   }
 
-  if (failures.length > 0) throw new Error(`${failures.length} check(s) failed:\n  ${failures.join('\n  ')}`);
+  done();
 }
 
 /** What every explanation panel's page shows: its checkpoint picker and heatmap state (webviews are nested, cross-origin frames). */
@@ -599,11 +595,7 @@ function canvasPixels(canvas) {
  * its other three views (exerciseInvarianceViews).
  */
 async function exerciseSections(page) {
-  const failures = [];
-  const check = (ok, message) => {
-    log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
-    if (!ok) failures.push(message);
-  };
+  const { check, done } = checklist('section');
   const view = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame');
 
   // NEON on the classifier: the command opens the panel at the section (and runs its defaults; the
@@ -705,7 +697,7 @@ async function exerciseSections(page) {
   await page.screenshot({ path: join(RESULTS, 'e2e-invariance.png') });
   await exerciseInvarianceViews(view, check);
 
-  if (failures.length > 0) throw new Error(`${failures.length} section check(s) failed:\n  ${failures.join('\n  ')}`);
+  done();
 }
 
 /**

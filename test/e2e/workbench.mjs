@@ -22,6 +22,23 @@ export async function pollFor(what, ms, check) {
   }
 }
 
+/**
+ * A part's checks: `check` logs each as ok or FAIL and goes on, so one run reports every failure;
+ * `done` then throws if any failed, naming `what` ("3 diagnostics check(s) failed: …").
+ */
+export function checklist(what) {
+  const failures = [];
+  return {
+    check: (ok, message) => {
+      log(`${ok ? 'ok  ' : 'FAIL'} ${message}`);
+      if (!ok) failures.push(message);
+    },
+    done: () => {
+      if (failures.length > 0) throw new Error(`${failures.length} ${what ? `${what} ` : ''}check(s) failed:\n  ${failures.join('\n  ')}`);
+    },
+  };
+}
+
 export function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
