@@ -291,17 +291,7 @@ async function exercise(page, port, checkpointFolder, manifest) {
 
   const { check, done } = checklist('panel');
 
-  const pixels = await heatmap.evaluate((canvas) => {
-    const context = canvas.getContext('2d');
-    const data = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    let nonZero = 0;
-    let coloured = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      if (data[i] || data[i + 1] || data[i + 2]) nonZero++;
-      if (Math.abs(data[i] - data[i + 2]) > 24) coloured++;
-    }
-    return { width: canvas.width, height: canvas.height, nonZero, coloured };
-  });
+  const pixels = await canvasPixels(heatmap);
   check(pixels.width > 0 && pixels.height > 0 && pixels.nonZero > 0, `the saliency heatmap has non-zero pixels (${pixels.nonZero} of ${pixels.width}x${pixels.height}, ${pixels.coloured} tinted)`);
   check(pixels.coloured > 0, 'the heatmap shows saliency colour, not only the grayscale image');
   const proponents = await view.locator('[data-testid="proponent"]').count();
@@ -571,7 +561,7 @@ async function waitForSection(view, section, what, ready) {
   });
 }
 
-/** Counts a canvas's drawn and tinted pixels, as the saliency heatmap check does. */
+/** Counts a canvas's drawn pixels, and its tinted ones (red and blue apart: attribution colour, not grayscale). */
 function canvasPixels(canvas) {
   return canvas.evaluate((element) => {
     const data = element.getContext('2d').getImageData(0, 0, element.width, element.height).data;
