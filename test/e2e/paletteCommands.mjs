@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RESULTS, WORKSPACE, focusWorkbench, log, pollFor, runCommand, checklist } from './workbench.mjs';
+import { RESULTS, WORKSPACE, focusWorkbench, log, pickRunIfAsked, pollFor, runCommand, checklist } from './workbench.mjs';
 
 /** Each step's budget; the job steps wait for their result, so theirs is longer. */
 const STEP_MS = 60_000;
@@ -38,20 +38,6 @@ export async function exercisePaletteCommands(page) {
     await page.waitForTimeout(500);
     return settled;
   };
-  /** Answers the command's "which run?" picker with `run`, unless `started` says the command went on without one. */
-  const pickRunIfAsked = async (run, started) => {
-    const asked = await pollFor('the run picker, or the command under way', 30_000, async () => {
-      const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
-      if (/which run/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible())) return 'picker';
-      return (await started()) ? 'started' : undefined;
-    });
-    if (asked !== 'picker') return;
-    const quickInput = page.locator('.quick-input-widget input');
-    await quickInput.fill(run);
-    await pollFor(`${run} first in the run picker`, 10_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(run));
-    await quickInput.press('Enter');
-  };
-
   const steps = [
     ['compare', STEP_MS + 60_000, async () => {
       const opened = await section('compare', 'Compare Representations', '.compare-result', 1000);
@@ -81,7 +67,7 @@ export async function exercisePaletteCommands(page) {
     ['find-suspicious', JOB_STEP_MS, async () => {
       await runCommand(page, 'Model Debugger: Find Suspicious Training Examples');
       const progress = toast('finding suspicious');
-      await pickRunIfAsked('classifier', async () => (await progress.count()) > 0);
+      await pickRunIfAsked(page, 'classifier', async () => (await progress.count()) > 0);
       await progress.first().waitFor({ state: 'visible', timeout: 30_000 });
       await page.waitForTimeout(1000);
       await shot('find-suspicious');
@@ -130,7 +116,7 @@ export async function exercisePaletteCommands(page) {
     ['export-report', JOB_STEP_MS, async () => {
       const folder = mkdtempSync(join(tmpdir(), 'modeldebug-e2e-report-'));
       try {
-        await exportReport(page, folder, pickRunIfAsked, shot, check, toast);
+        await exportReport(page, folder, shot, check, toast);
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }
@@ -170,11 +156,11 @@ export async function exercisePaletteCommands(page) {
  * Export Report on the open panel's run: the progress notification, then the save dialog (code-server's
  * simple file dialog, a quick input holding the path), then the HTML and the JSON on disk side by side.
  */
-async function exportReport(page, folder, pickRunIfAsked, shot, check, toast) {
+async function exportReport(page, folder, shot, check, toast) {
   await runCommand(page, 'Model Debugger: Export Report');
   const progress = toast('explaining for the report');
   const saveDialog = page.locator('.quick-input-widget .quick-input-title', { hasText: /save the report/i });
-  await pickRunIfAsked('classifier', async () => (await progress.count()) > 0 || (await saveDialog.count()) > 0);
+  await pickRunIfAsked(page, 'classifier', async () => (await progress.count()) > 0 || (await saveDialog.count()) > 0);
   await progress.first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
   await page.waitForTimeout(1000);
   await shot('export-report');

@@ -30,7 +30,7 @@ import { exerciseBinaryDataset } from './binaryDataset.mjs';
 import { DIAGNOSTICS_MAX_SHOWN, exerciseDiagnostics } from './labelDiagnostics.mjs';
 import { exerciseKeyboard, exerciseThemes } from './keyboardAndThemes.mjs';
 import { exercisePaletteCommands } from './paletteCommands.mjs';
-import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pollFor, reloadWindow, runCommand, checklist } from './workbench.mjs';
+import { EXPLAIN_TIMEOUT_MS, RESULTS, ROOT, WORKSPACE, expandFolder, log, openFile, pickRunIfAsked, pollFor, reloadWindow, runCommand, checklist } from './workbench.mjs';
 
 const OVERALL_TIMEOUT_MS = Number(process.env.E2E_TIMEOUT_MS ?? 35 * 60_000);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -515,20 +515,6 @@ function ensureDemoWorkspace() {
   log(`the supervised VAE took ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-/** Answers the "which run?" quick pick of a section command with the run whose manifest path contains `run`. */
-async function pickRunIfAsked(page, run) {
-  const title = await pollFor('the command\'s run picker or its panel', 30_000, async () => {
-    if ((await page.locator('iframe.webview').count()) > 0) return 'panel';
-    const text = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1000 }).catch(() => '');
-    return /which run/i.test(text ?? '') ? text : undefined;
-  });
-  if (title === 'panel') return;
-  const quickInput = page.locator('.quick-input-widget input');
-  await quickInput.fill(`${run}/modeldebug.json`);
-  await pollFor(`${run} first in the run picker`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(`${run}/`));
-  await quickInput.press('Enter');
-}
-
 /** Chooses `value` in a toolkit dropdown of the panel. */
 async function chooseOption(view, id, value) {
   const dropdown = view.locator(`#${id}`);
@@ -596,7 +582,7 @@ async function exerciseSections(page) {
   await page.waitForTimeout(1000);
   let t0 = Date.now();
   await runCommand(page, 'Model Debugger: Explain Clusters and Outliers (NEON)');
-  await pickRunIfAsked(page, 'classifier');
+  await pickRunIfAsked(page, 'classifier', async () => (await page.locator('iframe.webview').count()) > 0);
   await view.locator('[data-testid="run-neon"]').waitFor({ state: 'visible', timeout: 120_000 });
   log('NEON: the classifier\'s panel is open at the NEON section; KDE outlierness in input space');
   await chooseOption(view, 'neon-model', 'kde');

@@ -100,6 +100,23 @@ export async function runCommand(page, title) {
   await quickPick(page, `>${title}`, title);
 }
 
+/**
+ * Answers a command's "… which run?" quick pick with the run in folder `run`, unless `started` says the
+ * command went on without asking (one run only, or a panel to act on).
+ */
+export async function pickRunIfAsked(page, run, started) {
+  const asked = await pollFor('the run picker, or the command under way', 30_000, async () => {
+    const title = await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 500 }).catch(() => '');
+    if (/which run/i.test(title ?? '') && (await page.locator('.quick-input-widget').isVisible())) return 'picker';
+    return (await started()) ? 'started' : undefined;
+  });
+  if (asked !== 'picker') return;
+  const quickInput = page.locator('.quick-input-widget input');
+  await quickInput.fill(`${run}/modeldebug.json`);
+  await pollFor(`${run} first in the run picker`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(`${run}/`));
+  await quickInput.press('Enter');
+}
+
 /** Quick Open (F1 without the ">"); Ctrl+P would reach the browser's print in code-server. */
 export async function openFile(page, name) {
   await quickPick(page, name, name);

@@ -14,12 +14,8 @@ function isModel(layer: Layer): boolean {
   return layer instanceof tfl.LayersModel;
 }
 
-function functionalChain(model: tfl.LayersModel): Layer[] {
-  const unsupported = (why: string): never => {
-    throw new Error(`model "${model.name}" is not a chain of layers (${why}); per-example gradients support Sequential models and single-path functional models`);
-  };
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) unsupported(`${model.inputs.length} inputs and ${model.outputs.length} outputs`);
-  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+/** Checks that each layer is called once, on the previous layer's output (the first on the input); returns the last. */
+function walkChain(model: tfl.LayersModel, layers: readonly Layer[], unsupported: (why: string) => never): Layer | undefined {
   let previous: Layer | undefined = model.inputs[0]!.sourceLayer;
   for (const layer of layers) {
     if (layer.inboundNodes.length !== 1) unsupported(`layer "${layer.name}" is called ${layer.inboundNodes.length} times`);
@@ -28,6 +24,16 @@ function functionalChain(model: tfl.LayersModel): Layer[] {
     if ((input as tfl.SymbolicTensor).sourceLayer !== previous) unsupported(`layer "${layer.name}" does not take the previous layer's output`);
     previous = layer;
   }
+  return previous;
+}
+
+function functionalChain(model: tfl.LayersModel): Layer[] {
+  const unsupported = (why: string): never => {
+    throw new Error(`model "${model.name}" is not a chain of layers (${why}); per-example gradients support Sequential models and single-path functional models`);
+  };
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) unsupported(`${model.inputs.length} inputs and ${model.outputs.length} outputs`);
+  const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const previous = walkChain(model, layers, unsupported);
   if (model.outputs[0]!.sourceLayer !== previous) unsupported('the output is not the last layer');
   return layers;
 }
@@ -54,14 +60,7 @@ export function layerGraph(model: tfl.LayersModel): LayerGraph {
   const heads = model.outputs.map((o) => o.sourceLayer as Layer);
   if (new Set(heads).size !== heads.length) unsupported('a layer gives two outputs');
   const layers = model.layers.filter((layer) => layer.getClassName() !== 'InputLayer' && !heads.includes(layer));
-  let previous: Layer | undefined = model.inputs[0]!.sourceLayer;
-  for (const layer of layers) {
-    if (layer.inboundNodes.length !== 1) unsupported(`layer "${layer.name}" is called ${layer.inboundNodes.length} times`);
-    const input = layer.input;
-    if (Array.isArray(input)) unsupported(`layer "${layer.name}" takes ${input.length} inputs`);
-    if ((input as tfl.SymbolicTensor).sourceLayer !== previous) unsupported(`layer "${layer.name}" does not take the previous layer's output`);
-    previous = layer;
-  }
+  const previous = walkChain(model, layers, unsupported);
   for (const head of heads) {
     if (isModel(head)) unsupported(`output "${head.name}" is a nested model`);
     if (head.inboundNodes.length !== 1) unsupported(`output layer "${head.name}" is called ${head.inboundNodes.length} times`);

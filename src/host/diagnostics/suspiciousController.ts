@@ -160,13 +160,9 @@ export class SuspiciousController implements vscode.Disposable {
     for (const manifestPath of manifestsUnder(uri.fsPath, this.runStates.keys())) this.dropState(manifestPath);
   }
 
-  manifestChanged(uri: vscode.Uri, deleted: boolean): void {
+  manifestChanged(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || this.disposed) return;
     const manifestPath = uri.fsPath;
-    if (deleted) {
-      this.dropState(manifestPath);
-      return;
-    }
     if (!this.settings.enabled) return;
     this.scheduler.debounce(`manifest:${manifestPath}`, () => void this.loadState(manifestPath, { run: true }).catch((error: unknown) => this.problem(describeError(error), false)));
   }

@@ -32,16 +32,17 @@ const TEXT_SELECTORS: vscode.DocumentFilter[] = ['csv', 'jsonl', 'ndjson', 'CSV'
  */
 export function registerSuspiciousDiagnostics(context: vscode.ExtensionContext, deps: SuspiciousDiagnosticsDeps): vscode.Disposable[] {
   const controller = new SuspiciousController(deps);
-  const manifests = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_FILE_NAME}`);
+  // Deletions come from the watcher below, which also sees a run folder deleted whole.
+  const manifests = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_FILE_NAME}`, false, false, true);
   const reviewed = vscode.workspace.createFileSystemWatcher(`**/${REVIEWED_FOLDER}/${REVIEWED_FILE}`);
-  // Deleting a run's folder may be reported for the folder only, which the manifest glob never matches.
+  // Deleting a run's folder may be reported for the folder only, which the manifest glob never matches:
+  // every deletion is matched against the known manifests (the manifest itself included).
   const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
   const disposables: vscode.Disposable[] = [
     controller,
     manifests,
-    manifests.onDidCreate((uri) => controller.manifestChanged(uri, false)),
-    manifests.onDidChange((uri) => controller.manifestChanged(uri, false)),
-    manifests.onDidDelete((uri) => controller.manifestChanged(uri, true)),
+    manifests.onDidCreate((uri) => controller.manifestChanged(uri)),
+    manifests.onDidChange((uri) => controller.manifestChanged(uri)),
     deletions,
     deletions.onDidDelete((uri) => controller.pathDeleted(uri)),
     reviewed,

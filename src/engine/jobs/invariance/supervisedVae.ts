@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type { InvarianceRunInfo } from '../../../protocol/engineProtocol';
 import { ManifestError, type CheckpointSpec } from '../../../protocol/manifest';
 import { modelJsonPath } from '../../model/checkpoint';
 import { chooseCheckpoint, type LoadedRun, type RunStore } from '../../run/runStore';
@@ -18,17 +19,13 @@ export interface Posterior {
   logVar: tf.Tensor2D;
 }
 
-export interface SupervisedVae {
+/**
+ * The run as every invariance reply describes it (checkpoint, decoder and classifier as written in the
+ * manifest; latent and class sizes; the test set's per-example shape, which the decoder's output is
+ * reshaped to), plus the parts themselves.
+ */
+export interface SupervisedVae extends Pick<InvarianceRunInfo, 'checkpoint' | 'decoder' | 'classifier' | 'latentDim' | 'classDims' | 'classes' | 'shape'> {
   run: LoadedRun;
-  /** The encoder checkpoint, the decoder and the classifier as written in the manifest. */
-  checkpoint: string;
-  decoder: string;
-  classifier: string;
-  latentDim: number;
-  classDims: number;
-  classes: number;
-  /** Per-example shape of the test set (and of the decoder's output, reshaped). */
-  shape: number[];
   /** q(z|x) of a batch [n, ...shape]: μ and log σ², each [n, latentDim]. */
   posterior(x: tf.Tensor): Posterior;
   /** p(x|z) of a batch [n, latentDim]: the decoder's output reshaped to [n, ...shape]. */

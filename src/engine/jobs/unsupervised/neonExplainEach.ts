@@ -1,24 +1,12 @@
 import type { NeonExample } from '../../../protocol/engineProtocol';
-import type { Dataset } from '../../data/dataset';
+import type { NeonExplainInput } from './neonExplainInput';
 import { yieldOrAbort } from '../../examples/cancel';
 import { explainClusterMembership, explainOutlierness, groundedClusterRelevance, groundedOutlierRelevance, nearestCentroid } from '../../neon';
-import type { ExplainedModel } from '../explainedModel';
 import { conservation, sum } from './conservation';
-import type { FittedNeonModel } from './neonModels';
-import type { NeonSettings } from './neonParams';
 import { exampleSize, throughEncoder } from './throughEncoder';
 
 /** Cluster membership and outlierness: one deterministic explanation per example. */
-export async function explainEach(
-  settings: NeonSettings,
-  fitted: FittedNeonModel,
-  test: Dataset,
-  shape: number[],
-  subject: ExplainedModel | undefined,
-  layer: string | undefined,
-  signal: AbortSignal,
-  report: (fraction: number, message: string) => void,
-): Promise<NeonExample[]> {
+export async function explainEach({ settings, fitted, test, shape, subject, layer, signal, report }: NeonExplainInput): Promise<NeonExample[]> {
   const examples: NeonExample[] = [];
   const size = exampleSize(test);
   const beta = settings.beta === undefined ? {} : { beta: settings.beta };

@@ -1,12 +1,9 @@
 import type { NeonExample } from '../../../protocol/engineProtocol';
-import type { Dataset } from '../../data/dataset';
+import type { NeonExplainInput } from './neonExplainInput';
 import { yieldOrAbort } from '../../examples/cancel';
 import { drawRandomFeatures, explainInlierness, groundedInlierRelevance, kdeDensity, representationAt, type RandomFeatures } from '../../neon';
 import { drawSeed } from '../../neon/inlierness';
-import type { ExplainedModel } from '../explainedModel';
 import { conservation, sum } from './conservation';
-import type { FittedNeonModel } from './neonModels';
-import type { NeonSettings } from './neonParams';
 import { RunningMaps } from './runningMaps';
 import { exampleSize, inputTensor, throughEncoder } from './throughEncoder';
 
@@ -15,16 +12,7 @@ import { exampleSize, inputTensor, throughEncoder } from './throughEncoder';
  * explainInliernessWithErrorBars seeds them) is drawn once and explains every
  * example, so the draws are shared across examples instead of redrawn per example.
  */
-export async function explainInliers(
-  settings: NeonSettings,
-  fitted: FittedNeonModel,
-  test: Dataset,
-  shape: number[],
-  subject: ExplainedModel | undefined,
-  layer: string | undefined,
-  signal: AbortSignal,
-  report: (fraction: number, message: string) => void,
-): Promise<NeonExample[]> {
+export async function explainInliers({ settings, fitted, test, shape, subject, layer, signal, report }: NeonExplainInput): Promise<NeonExample[]> {
   if (fitted.kind !== 'kde') throw new Error('inlierness needs a KDE');
   const kde = fitted.kde;
   const draws = settings.draws!;

@@ -49,10 +49,8 @@ export async function neon(params: unknown, context: NeonJobContext): Promise<Ne
 
   const explainStart = performance.now();
   const explainReport = (f: number, message: string) => report(message, 0.5 + 0.5 * f);
-  const examples =
-    settings.explain === 'inlierness'
-      ? await explainInliers(settings, entry.fitted, run.test, shape, subject, layer, context.signal, explainReport)
-      : await explainEach(settings, entry.fitted, run.test, shape, subject, layer, context.signal, explainReport);
+  const input = { settings, fitted: entry.fitted, test: run.test, shape, subject, layer, signal: context.signal, report: explainReport };
+  const examples = settings.explain === 'inlierness' ? await explainInliers(input) : await explainEach(input);
   timings.explain = secondsSince(explainStart);
 
   for (const example of examples) Object.assign(example, describeLabel(run.test, example.index, run.manifest.classNames));
