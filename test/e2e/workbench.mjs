@@ -112,8 +112,9 @@ export async function pickRunIfAsked(page, run, started) {
   });
   if (asked !== 'picker') return;
   const quickInput = page.locator('.quick-input-widget input');
-  await quickInput.fill(`${run}/modeldebug.json`);
-  await pollFor(`${run} first in the run picker`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(`${run}/`));
+  // The folder name alone: some pickers show the run's name with its path as a description they do not filter on.
+  await quickInput.fill(run);
+  await pollFor(`${run} first in the run picker`, 15_000, async () => (await page.locator('.quick-input-list .monaco-list-row').first().textContent().catch(() => ''))?.includes(run));
   await quickInput.press('Enter');
 }
 
