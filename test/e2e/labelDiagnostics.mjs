@@ -53,14 +53,14 @@ async function collectLabelsProblems(page) {
   const byPosition = new Map();
   let setSize = 0;
   const complete = () => setSize > 0 && byPosition.size >= setSize;
-  /** Pages through the list with `key` until every position is seen or 10 presses bring nothing new. */
+  /** Pages through the list with `key` until every position is seen or the rows in view stop moving (an end of the list). */
   const sweep = async (key) => {
-    let stale = 0;
-    for (let step = 0; step < 2000 && stale < 10; step++) {
+    let still = 0;
+    let lastView = '';
+    for (let step = 0; step < 2000 && still < 8; step++) {
       const rows = await page
         .locator('.markers-panel .monaco-list-row')
         .evaluateAll((elements) => elements.map((e) => ({ label: e.getAttribute('aria-label') ?? '', position: Number(e.getAttribute('aria-posinset')), size: Number(e.getAttribute('aria-setsize')) })));
-      const before = byPosition.size;
       for (const row of rows) {
         const warning = modelDebuggerWarning(row.label);
         if (!warning) continue;
@@ -68,7 +68,9 @@ async function collectLabelsProblems(page) {
         byPosition.set(row.position, warning.line);
       }
       if (complete()) return;
-      stale = byPosition.size === before ? stale + 1 : 0;
+      const inView = rows.map((row) => `${row.position}/${row.size}`).join(',');
+      still = inView === lastView ? still + 1 : 0;
+      lastView = inView;
       await page.keyboard.press(key);
       await page.waitForTimeout(100);
     }
@@ -78,6 +80,11 @@ async function collectLabelsProblems(page) {
     await sweep(key);
     if (complete()) break;
     log(`the Problems view gave ${byPosition.size} of ${setSize} warnings going ${key === 'PageDown' ? 'down' : 'up'}; sweeping back`);
+  }
+  if (!complete()) {
+    const missing = [];
+    for (let position = 1; position <= setSize && missing.length < 5; position++) if (!byPosition.has(position)) missing.push(position);
+    log(`positions never seen as Model Debugger warnings: ${missing.join(', ')}`);
   }
   return { setSize, lines: [...byPosition.values()] };
 }
